@@ -67,7 +67,7 @@ class Calendar(Frozen):
         if last >= self.horizon_days:
             raise ValueError(
                 f"the last session (day {last}) must fall before the horizon "
-                f"(day {self.horizon_days}); add days or remove sessions")
+                f"(day {self.horizon_days}): add days or remove sessions")
         return self
 
 
@@ -333,19 +333,19 @@ class Scenario(Frozen):
     def _check_references(self) -> Scenario:
         problems = list(self._reference_problems())
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def _reference_problems(self):
         issues, actors, parties = set(self.issues), set(self.actors), set(self.parties)
-        for kind, ids in (("issue", issues), ("actor", actors)):
-            for i in ids:
+        for field, ids in (("issues", issues), ("actors", actors)):
+            for i in sorted(ids):
                 if not re.match(ID_PATTERN, i):
-                    yield f"{kind} id '{i}' must be lower case letters, digits and underscores"
+                    yield f"{field}.{i}: an id must be lower case letters, digits and underscores"
         if len(parties) < 2:
-            yield f"a scenario needs at least two parties (role: party); found {len(parties)}"
+            yield f"actors: a scenario needs at least two parties (role: party), found {len(parties)}"
         if sum(issue.kind == "ceasefire" for issue in self.issues.values()) > 1:
-            yield "at most one issue may be of kind 'ceasefire'"
+            yield "issues: at most one issue may be of kind 'ceasefire'"
         for k, issue in self.issues.items():
             if issue.opens_after is not None and issue.opens_after not in issues - {k}:
                 yield f"issues.{k}.opens_after: no other issue '{issue.opens_after}'"
@@ -384,7 +384,7 @@ class Scenario(Frozen):
     def _trust_problems(self, actors: set[str], parties: set[str]):
         for i, row in self.trust.items():
             if i not in parties:
-                yield f"trust.{i}: only parties hold trust; '{i}' is not a party"
+                yield f"trust.{i}: only parties hold trust, and '{i}' is not a party"
                 continue
             for j in row:
                 if j not in actors - {i}:

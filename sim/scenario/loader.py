@@ -1,0 +1,291 @@
+"""Finding, reading, combining and validating a scenario.
+
+``load_scenario("istanbul-2025", overrides=["trust.ukraine.russia=0.2"])`` does, in order:
+
+1. **find** the file: a path; else ``scenarios/NAME.yaml`` in the current folder; else the
+   shipped scenario of that name (:func:`resolve_scenario`);
+2. **read** it safely with a line for every value (:mod:`sim.scenario.yamlsource`);
+3. **extends**: read the scenario it builds on, and deep-merge this one over it
+   (:func:`sim.scenario.tree.merge`; ``key: null`` deletes an inherited key);
+4. **overrides**: each ``dotted.path=value`` is merged the same way, as if it were a tiny file
+   called ``--set #n``;
+5. **validate** the merged data with the typed config (:mod:`sim.scenario.config`) and turn
+   every error into a :class:`~sim.scenario.problems.Problem` citing the file and line, or
+   the override, that holds the bad value (:mod:`sim.scenario.messages`).
+
+Steps 1-4 give a :class:`ScenarioDict` (plain data plus where each value came from); sweeps
+apply overrides to it per point and validate each (:meth:`ScenarioDict.with_overrides`).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path as FilePath
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from sim.scenario.config import Scenario
+from sim.scenario.messages import explain
+from sim.scenario.problems import Origin, Problem, ScenarioError, did_you_mean
+from sim.scenario.tree import Path, Tree, dotted, merge
+from sim.scenario.yamlsource import read_file, read_value
+
+SUFFIXES = (".yaml", ".yml")
+MAX_EXTENDS = 20
+"""Longest chain of ``extends:`` followed (a longer one is surely a mistake)."""
+
+
+@dataclass(frozen=True)
+class ScenarioDict:
+    """A scenario read and merged but not yet validated.
+
+    Attributes:
+        tree: the merged data with the origin of every value (see :class:`Tree`).
+        source: the file or name as the user gave it.
+        stem: the file's stem (``istanbul-2025``), the scenario's name in results folders.
+    """
+
+    tree: Tree
+    source: str
+    stem: str
+
+    @property
+    def data(self) -> dict:
+        """The merged scenario as plain data (do not modify: use :meth:`with_overrides`)."""
+        return self.tree.data
+
+    def origin(self, path: Path) -> Origin:
+        """The file and line, or the override, that set the value at `path`."""
+        return self.tree.origin(path)
+
+    def with_overrides(self, overrides: Iterable[str], label: str = "--set") -> ScenarioDict:
+        """This scenario with ``dotted.path=value`` overrides applied, numbered on from any
+        applied before; problems with them cite ``{label} #n``."""
+        if isinstance(overrides, str):
+            raise TypeError("overrides must be a list of 'path=value' strings, not one string")
+        tree, problems = self.tree, []
+        for text in overrides:
+            n = tree.overrides + 1
+            try:
+                overlay = _override_tree(text, Origin(f"{label} #{n}"))
+            except ScenarioError as err:
+                problems += err.problems
+                overlay = Tree({}, {}, sources=[f"{label} #{n}"])
+            tree = merge(tree, overlay)
+            tree.overrides = n
+        tree = replace(tree, problems=[*tree.problems, *problems])
+        return replace(self, tree=tree)
+
+    def validate(self) -> Scenario:
+        """The typed, frozen scenario.
+
+        Raises:
+            ScenarioError: every problem found, sorted by file (the user's first, then the
+                ones it extends, then the overrides) and line.
+        """
+        tree = self.tree
+        problems = list(tree.problems)
+        try:
+            # Strict, from JSON: no 'yes' → True or '0.5' → 0.5 coercion; dates from text.
+            scenario = Scenario.model_validate_json(json.dumps(tree.data), strict=True)
+        except ValidationError as err:
+            problems += [_problem(tree, e) for e in explain(err, tree)
+                         if not _covered(e.path, tree.problems)]
+            problems = problems or [Problem.at(tree.origin(()), "", str(err))]  # never silent
+        if problems:
+            raise ScenarioError(_in_order(problems, tree.sources))
+        return scenario.with_source(self.source, self.stem)
+
+
+def load_scenario(path_or_name: str | os.PathLike, overrides: Iterable[str] = ()) -> Scenario:
+    """The scenario at a path or of a name, with ``dotted.path=value`` overrides applied.
+
+    Raises:
+        ScenarioError: the scenario cannot be found, read or validated; its message has one
+            line per problem, ``file:line:col  field.path: message``.
+    """
+    return load_scenario_dict(path_or_name, overrides).validate()
+
+
+def load_scenario_dict(path_or_name: str | os.PathLike,
+                       overrides: Iterable[str] = ()) -> ScenarioDict:
+    """The merged plain data of a scenario (``extends`` and overrides applied), unvalidated.
+
+    Raises:
+        ScenarioError: the file cannot be found or read (syntax, encoding, a missing or
+            looping ``extends``). Problems that do not stop reading are raised by
+            :meth:`ScenarioDict.validate` with all the others.
+    """
+    path = resolve_scenario(path_or_name)
+    tree = _read_chain(path, [os.path.abspath(path)])
+    return ScenarioDict(tree, str(path_or_name), _stem(path)).with_overrides(overrides)
+
+
+# ---------------------------------------------------------------------------------------
+# Finding scenario files
+# ---------------------------------------------------------------------------------------
+
+
+def shipped_scenarios() -> dict[str, FilePath]:
+    """The scenarios that come with negsim, by name."""
+    folder = FilePath(str(importlib.resources.files("sim.scenarios")))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def local_scenarios() -> dict[str, FilePath]:
+    """The scenarios in ``scenarios/`` of the current folder, by name."""
+    return {p.stem: p for p in sorted(FilePath("scenarios").glob("*.yaml"))}
+
+
+def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
+    """The file of a scenario given as a path or a name.
+
+    Raises:
+        ScenarioError: no such file or scenario (the message lists the shipped names).
+    """
+    given = FilePath(path_or_name)
+    if given.is_file():
+        return given
+    if given.is_dir():
+        raise ScenarioError([Problem(None, None, None, "", f"'{given}' is a folder; give a "
+                                     "scenario file or a scenario name")])
+    name = _stem(given) if _is_name(given) else None
+    for candidates in (local_scenarios(), shipped_scenarios()):
+        if name in candidates:
+            return candidates[name]
+    raise ScenarioError([Problem(None, None, None, "", _not_found(str(path_or_name), name))])
+
+
+def _not_found(given: str, name: str | None) -> str:
+    shipped = list(shipped_scenarios())
+    if name is None:
+        return f"cannot find the scenario file '{given}'"
+    known = [*local_scenarios(), *shipped]
+    return (f"cannot find scenario '{given}': no such file, no scenarios/{name}.yaml here, "
+            f"and no shipped scenario of that name{did_you_mean(name, known) or ';'} "
+            f"shipped: {', '.join(shipped)}")
+
+
+def _is_name(path: FilePath) -> bool:
+    return len(path.parts) == 1 and (path.suffix in SUFFIXES or not path.suffix)
+
+
+def _stem(path: FilePath) -> str:
+    return path.stem if path.suffix in SUFFIXES else path.name
+
+
+def _shown(path: FilePath) -> str:
+    """A file as messages show it: relative to the current folder when below it."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
+# ---------------------------------------------------------------------------------------
+# extends
+# ---------------------------------------------------------------------------------------
+
+
+def _read_chain(path: FilePath, chain: list[str]) -> Tree:
+    """The file at `path` merged over the scenarios it extends; `chain` holds the absolute
+    paths being read, to catch a cycle."""
+    tree = read_file(path, _shown(path))
+    if "extends" not in tree.data:
+        return tree
+    value, origin = tree.data.pop("extends"), tree.origins.pop(("extends",))
+    try:
+        parent_path = _resolve_extends(value, path, origin, chain)
+        parent = _read_chain(parent_path, [*chain, os.path.abspath(parent_path)])
+    except ScenarioError as err:
+        raise ScenarioError([*tree.problems, *err.problems]) from None
+    merged = merge(parent, tree)
+    merged.origins[()] = tree.origins[()]
+    merged.sources = [*tree.sources, *(s for s in parent.sources if s not in tree.sources)]
+    return merged
+
+
+def _resolve_extends(value: object, child: FilePath, origin: Origin,
+                     chain: list[str]) -> FilePath:
+    """The file named by ``extends: value`` in `child`: a path relative to `child`, with or
+    without ``.yaml``, else a shipped scenario; refused if it closes a cycle."""
+    def fail(message: str) -> NoReturn:
+        raise ScenarioError([Problem.at(origin, "extends", message)])
+
+    if not isinstance(value, str) or not value.strip():
+        fail(f"must be a scenario name or a path relative to this file (got {value!r})")
+    existing = [c for c in _extends_candidates(value, child) if c.is_file()]
+    # A local copy named like a shipped scenario may extend the shipped one: skip itself.
+    found = next((c for c in existing if not c.samefile(child)), existing[0] if existing else None)
+    if found is None:
+        hint = did_you_mean(_stem(FilePath(value)), [*_neighbours(child), *shipped_scenarios()])
+        fail(f"cannot find '{value}': no such file next to this one, and no shipped "
+             f"scenario of that name{hint}")
+    if os.path.abspath(found) in chain:
+        loop = [_shown(FilePath(p)) for p in chain[chain.index(os.path.abspath(found)):]]
+        fail(f"'{value}' makes a cycle: {' → '.join([*loop, _shown(found)])}")
+    if len(chain) > MAX_EXTENDS:
+        fail(f"more than {MAX_EXTENDS} scenarios extend one another")
+    return found
+
+
+def _extends_candidates(value: str, child: FilePath) -> list[FilePath]:
+    wanted = FilePath(value)
+    candidates = [child.parent / wanted]
+    if not wanted.suffix:
+        candidates.append(child.parent / f"{value}.yaml")
+    shipped = shipped_scenarios()
+    if _is_name(wanted) and _stem(wanted) in shipped:
+        candidates.append(shipped[_stem(wanted)])
+    return candidates
+
+
+def _neighbours(child: FilePath) -> list[str]:
+    return [p.stem for p in child.parent.glob("*.yaml") if p != child]
+
+
+# ---------------------------------------------------------------------------------------
+# Overrides and validation
+# ---------------------------------------------------------------------------------------
+
+
+def _override_tree(text: str, origin: Origin) -> Tree:
+    """``actors.usa.attendance.mode=always`` as a one-value tree whose origin is `origin`."""
+    def fail(message: str) -> NoReturn:
+        raise ScenarioError([Problem.at(origin, "", message)])
+
+    if "=" not in text:
+        fail(f"expected PATH=VALUE, e.g. trust.ukraine.russia=0.2 (got {text!r})")
+    path_text, value_text = text.split("=", 1)
+    parts = tuple(part.strip() for part in path_text.split("."))
+    if not path_text.strip():
+        fail(f"the path before '=' is empty (got {text!r})")
+    if not all(parts):
+        fail(f"the path '{path_text.strip()}' has an empty part between dots")
+    return read_value(value_text, origin, parts)
+
+
+def _problem(tree: Tree, explained) -> Problem:
+    message = explained.message
+    if message == "required field missing" and explained.path in tree.deleted:
+        message += " (deleted here with null, but it is required)"
+    return Problem.at(tree.origin(explained.at), dotted(explained.path), message)
+
+
+def _covered(path: Path, reading_problems: list[Problem]) -> bool:
+    """Whether a problem found while reading already concerns `path` (e.g. a ``.nan``)."""
+    text = dotted(path)
+    return any(p.path and (text == p.path or text.startswith(p.path + "."))
+               for p in reading_problems)
+
+
+def _in_order(problems: list[Problem], sources: list[str]) -> list[Problem]:
+    def key(p: Problem):
+        rank = sources.index(p.file) if p.file in sources else -1
+        return rank, p.line or 0, p.col or 0
+
+    return sorted(dict.fromkeys(problems), key=key)
