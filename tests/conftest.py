@@ -1,0 +1,14 @@
+"""Fixtures shared by the whole test suite. Keep this file small: fixtures used by one test
+module belong in that module."""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's root folder (where pyproject.toml and README.md are)."""
+    return REPO_ROOT
