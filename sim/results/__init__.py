@@ -1,0 +1,1 @@
+"""The results folder and the summary: writers and readers side by side (see folder.py)."""

@@ -1,0 +1,382 @@
+"""Running a scenario: many replicates, simulated in chunks, counted and (optionally) saved.
+
+A run of R replicates is cut into chunks of global replicate indices
+(chunk k = ``first_replicate + k·chunk_size …``); every random draw is keyed by the global
+index, so the rows, counts and daily sums are identical whatever the chunk size and however
+many workers simulate them. Two paths share one mechanism, :func:`run_chunks`:
+
+- :func:`simulate` keeps everything in memory and returns :class:`~sim.results.Results`;
+- :func:`run_to_folder` (``negsim run``) has each chunk written to a ``.partial`` folder as it
+  finishes, then streams the chunk files into the results folder, so memory stays bounded
+  whatever the number of runs; :func:`resume_run` (``--resume``) computes only the chunks a
+  ``.partial`` folder lacks.
+
+Interruptions: Ctrl-C or SIGTERM during :func:`run_to_folder` raise :class:`RunInterrupted`
+(exit code 130 or 143) after the running chunks are saved. For reliability tests, the
+environment variable ``NEGSIM_FAULT`` injects one: ``after-chunk:K`` interrupts right after
+chunk K (0-based, in plan order) is saved, ``before-rename`` just before the finished
+``.partial`` folder is renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
+from pathlib import Path
+
+from sim import DEFAULT_SEED
+from sim.errors import UserError
+from sim.experiment.executor import local_executor
+
+CHUNK_SIZE = 20_000
+"""Default replicates per chunk: large enough to vectorise well, small enough to bound memory
+and to give the progress bar and ``--resume`` a fine grain."""
+
+SEED_LIMIT = 2**63
+"""Seeds are integers in [0, 2**63)."""
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Chunk ``index`` of a run: replicates ``first_replicate … first_replicate + count − 1``."""
+
+    index: int
+    first_replicate: int
+    count: int
+
+
+def plan_chunks(runs: int, chunk_size: int, first_replicate: int = 0) -> list[ChunkTask]:
+    """Cut replicates ``first_replicate … first_replicate + runs − 1`` into chunks."""
+    return [ChunkTask(k, first_replicate + start, min(chunk_size, runs - start))
+            for k, start in enumerate(range(0, runs, chunk_size))]
+
+
+def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: int = 1,
+                   chunk_size: int | None = None) -> int:
+    """Check a run's settings (raising :class:`UserError`) and return the chunk size to use.
+
+    The default chunk size is :data:`CHUNK_SIZE`, smaller when that leaves workers idle.
+    """
+    runs = _whole(runs, "runs", minimum=1)
+    _whole(seed, "seed", minimum=0)
+    if seed >= SEED_LIMIT:
+        raise UserError(f"seed must be below 2**63 = {SEED_LIMIT} (got {seed})")
+    _whole(first_replicate, "first_replicate", minimum=0)
+    workers = _whole(workers, "workers", minimum=1)
+    if chunk_size is None:
+        return min(CHUNK_SIZE, math.ceil(runs / workers))
+    return _whole(chunk_size, "chunk size", minimum=1)
+
+
+def _whole(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool):
+        raise UserError(f"{name} must be a whole number (got {value!r})")
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise UserError(f"{name} must be a whole number (got {value!r})") from None
+    if value < minimum:
+        raise UserError(f"{name} must be at least {minimum} (got {value})")
+    return value
+
+
+# -- the one chunk-iteration mechanism ----------------------------------------------------
+
+
+def run_chunks(fn: Callable[[ChunkTask], object], tasks: Sequence[ChunkTask],
+               on_result: Callable[[ChunkTask, object], None], *, workers: int = 1,
+               progress: bool = False, total: int | None = None, done: int = 0) -> None:
+    """Call ``fn(task)`` for every task (in ``workers`` processes) and ``on_result`` in
+    task order.
+
+    Args:
+        fn: picklable; runs in a worker process when ``workers > 1``.
+        on_result: runs in this process, chunk after chunk, in the order of ``tasks``.
+        progress: show a progress bar with ETA on stderr.
+        total, done: replicates in the whole run and already finished (for the bar).
+    """
+    if total is None:
+        total = sum(task.count for task in tasks)
+    executor = local_executor(workers)
+    with _progress_bar(total, done, progress) as advance, \
+            closing(executor.map_chunks(fn, tasks)) as results:
+        for task, result in results:
+            on_result(task, result)
+            advance(task.count)
+
+
+@contextmanager
+def _progress_bar(total: int, done: int, enabled: bool) -> Iterator[Callable[[int], None]]:
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        job = bar.add_task("runs", total=total, completed=done)
+        yield lambda n: bar.advance(job, n)
+
+
+def _engine() -> Callable:
+    """``sim.model.simulate_chunk``, looked up when called (tests substitute a fake)."""
+    return import_module("sim.model").simulate_chunk
+
+
+class Tally:
+    """The integer counts and daily sums of the chunks added so far, in any chunking.
+
+    Both paths summarise through this: :func:`simulate` as chunks arrive, :func:`run_to_folder`
+    as it streams the chunk files, so the two give the same summary and daily table.
+    """
+
+    def __init__(self):
+        from sim.results.summary import Counts
+
+        self.counts, self.sums = Counts(), None
+
+    def add(self, replicates, daily_sums) -> None:
+        from sim.model.outcomes import add_daily_sums
+        from sim.results.summary import count
+
+        self.counts += count(replicates)
+        self.sums = daily_sums if self.sums is None else add_daily_sums(self.sums, daily_sums)
+
+    def summary(self, stem: str):
+        from sim.results.summary import summarise
+
+        return summarise(self.counts, stem)
+
+    def daily(self):
+        from sim.model.outcomes import daily_means
+
+        return daily_means(self.sums, self.counts.runs)
+
+
+# -- in memory ----------------------------------------------------------------------------
+
+
+def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
+             first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
+             progress: bool = False):
+    """Simulate ``runs`` replicates of ``scenario`` and return their :class:`Results`.
+
+    Args:
+        scenario: a :class:`~sim.scenario.config.Scenario` (see :func:`sim.load_scenario`).
+        runs: number of replicates.
+        seed: root seed of every keyed draw, in [0, 2**63).
+        first_replicate: global index of the first replicate (its ``replicate`` value).
+        workers: local processes; the numbers are the same for every value.
+        chunk_size: replicates per chunk (default :data:`CHUNK_SIZE`); changes no number.
+        progress: show a progress bar on stderr.
+
+    Example:
+        >>> results = simulate(load_scenario("istanbul-2025"), runs=1000)  # doctest: +SKIP
+        >>> results.summary.query("metric == 'outcome'")                   # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from sim.results.metadata import run_metadata
+    from sim.results.results import Results
+
+    chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
+                                chunk_size=chunk_size)
+    frames, tally = [], Tally()
+
+    def keep(task: ChunkTask, chunk) -> None:
+        frames.append(chunk.replicates)
+        tally.add(chunk.replicates, chunk.daily_sums)
+
+    tasks = plan_chunks(runs, chunk_size, first_replicate)
+    work = partial(_simulate_task, _engine(), scenario, seed)
+    run_chunks(work, tasks, keep, workers=workers, progress=progress)
+    metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
+                            first_replicate=first_replicate, argv=None)
+    return Results(replicates=pd.concat(frames, ignore_index=True), daily=tally.daily(),
+                   summary=tally.summary(scenario.stem), metadata=metadata,
+                   scenario=scenario.model_dump(mode="json"))
+
+
+def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask):
+    return engine(scenario, seed, task.first_replicate, task.count)
+
+
+# -- streamed to a results folder -----------------------------------------------------------
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run to a folder was interrupted; its finished chunks are kept for ``--resume``."""
+
+    def __init__(self, partial_dir: Path, exit_code: int):
+        self.partial_dir, self.exit_code = partial_dir, exit_code
+        super().__init__(f"interrupted; finished chunks kept in {partial_dir}; "
+                         f"continue with: negsim run --resume {partial_dir}")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean path as Ctrl-C."""
+
+
+def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
+                  first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
+                  out: str | Path = "results", progress: bool = False,
+                  argv: list[str] | None = None):
+    """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``.
+
+    Every setting is checked before any folder is created. Returns the finished folder's
+    :class:`Results` (``.path`` is the folder; rows are read on demand).
+
+    Raises:
+        UserError: invalid settings.
+        RunInterrupted: Ctrl-C or SIGTERM; the ``.partial`` folder can be resumed.
+    """
+    from sim.results import folder as files
+    from sim.results.metadata import run_metadata
+
+    chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
+                                chunk_size=chunk_size)
+    partial_dir = files.new_partial(out, scenario.stem)
+    metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
+                            first_replicate=first_replicate, argv=argv)
+    files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
+    files.write_metadata(partial_dir, metadata)
+    return _complete(partial_dir, scenario, metadata, workers=workers, progress=progress)
+
+
+def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = None,
+               seed: int | None = None, chunk_size: int | None = None, workers: int = 1,
+               progress: bool = False, argv: list[str] | None = None):
+    """Finish an interrupted :func:`run_to_folder`, computing only its missing chunks.
+
+    The scenario, seed, runs and chunk size are those recorded in the folder; any of them also
+    given here must match (a :class:`UserError` otherwise), as must ``scenario``.
+    """
+    from sim.results import folder as files
+
+    partial_dir = files.check_partial(partial_dir)
+    metadata = files.read_metadata(partial_dir)
+    recorded = _recorded_scenario(partial_dir, metadata)
+    _check_same(metadata, recorded, scenario=scenario, runs=runs, seed=seed,
+                chunk_size=chunk_size)
+    check_settings(metadata["runs"], metadata["seed"], workers=workers,
+                   chunk_size=metadata["chunk_size"])
+    resumed = {"argv": argv, "time_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    metadata["resumed"] = [*metadata.get("resumed", []), resumed]
+    files.write_metadata(partial_dir, metadata)
+    return _complete(partial_dir, recorded, metadata, workers=workers, progress=progress)
+
+
+def _recorded_scenario(partial_dir: Path, metadata: dict):
+    from sim.results import folder as files
+    from sim.scenario.config import Scenario
+
+    recorded = metadata["scenario"]
+    scenario = Scenario.model_validate(files.read_scenario(partial_dir))
+    return scenario.with_source(recorded["source"], recorded["stem"])
+
+
+def _check_same(metadata: dict, recorded, **given) -> None:
+    problems = [f"{name} is {value} but the interrupted run used {metadata[name]}"
+                for name, value in given.items()
+                if name != "scenario" and value is not None and value != metadata[name]]
+    scenario = given["scenario"]
+    if scenario is not None and (scenario.stem != recorded.stem or scenario.model_dump(
+            mode="json") != recorded.model_dump(mode="json")):
+        problems.append(f"scenario '{scenario.stem}' differs from the one the interrupted run "
+                        f"used ('{recorded.stem}', saved in its scenario.yaml)")
+    if problems:
+        raise UserError("cannot resume: " + "; ".join(problems))
+
+
+def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int, progress: bool):
+    """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
+    from sim.results import folder as files
+    from sim.results.results import load_results
+
+    runs, seed = metadata["runs"], metadata["seed"]
+    tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
+    finished = files.finished_chunks(partial_dir)
+    todo = [task for task in tasks if task.index not in finished]
+    work = partial(_save_task, _engine(), scenario, seed, partial_dir.resolve())
+    with _interruptions_kept(partial_dir):
+        run_chunks(work, todo, lambda task, _: _fault(f"after-chunk:{task.index}"),
+                   workers=workers, progress=progress, total=runs,
+                   done=runs - sum(task.count for task in todo))
+        _assemble(partial_dir, tasks, scenario.stem, runs)
+        _fault("before-rename")
+        final = files.finish(partial_dir)
+    return load_results(final)
+
+
+def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
+    from sim.results import folder as files
+
+    chunk = engine(scenario, seed, task.first_replicate, task.count)
+    files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
+    return task.count
+
+
+def _assemble(partial_dir: Path, tasks: list[ChunkTask], stem: str, runs: int) -> None:
+    """Stream the chunk files into the replicate tables; write the summary and daily means."""
+    from sim.results import folder as files
+
+    tally = Tally()
+    with files.ReplicateWriter(partial_dir, runs) as writer:
+        for task in tasks:
+            replicates, daily_sums = files.read_chunk(partial_dir, task.index)
+            if len(replicates) != task.count or (
+                    replicates["replicate"].iloc[0] != task.first_replicate):
+                raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "
+                                   f"replicates {task.first_replicate}+{task.count}")
+            writer.write(replicates)
+            tally.add(replicates, daily_sums)
+    files.write_summary(partial_dir, tally.summary(stem))
+    files.write_daily(partial_dir, tally.daily())
+
+
+def _fault(point: str) -> None:
+    """Test hook: interrupt at ``point`` when ``NEGSIM_FAULT`` names it."""
+    if os.environ.get("NEGSIM_FAULT") == point:
+        raise KeyboardInterrupt(f"NEGSIM_FAULT={point}")
+
+
+@contextmanager
+def _interruptions_kept(partial_dir: Path) -> Iterator[None]:
+    """Turn Ctrl-C and SIGTERM into :class:`RunInterrupted` naming ``partial_dir``.
+
+    A second SIGTERM while the running chunks are being saved kills the process outright.
+    """
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
+    try:
+        yield
+    except _Terminated:
+        raise RunInterrupted(partial_dir, 143) from None
+    except KeyboardInterrupt:
+        raise RunInterrupted(partial_dir, 130) from None
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise _Terminated()

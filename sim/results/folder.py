@@ -1,0 +1,319 @@
+"""The results folder on disk: every writer next to its reader.
+
+Layout (the contract of issue 2)::
+
+    <out>/<name>/<YYYYMMDD-HHMMSS>-<4 hex>/     name = the scenario's file stem; UTC time
+        metadata.json       provenance: versions, seed, runs, argv, time, git commit
+        scenario.yaml       the resolved scenario (every default filled in)
+        summary.json        the long summary table (records)
+        summary.csv         the same table
+        replicates.parquet  one row per replicate
+        replicates.csv      the same rows, only for runs <= CSV_MAX_ROWS (for spreadsheets)
+        daily.csv           one row per day: shares and means over replicates
+
+A run is built in the sibling folder ``<...>.partial``, which also holds ``chunks/`` (one pair
+of Parquet files per finished chunk, each written atomically) so that ``--resume`` can carry
+on; it is renamed to its final name only once complete. Tables hold no timestamps or paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from sim.errors import UserError
+
+CSV_MAX_ROWS = 100_000
+"""``replicates.csv`` is written only up to this many rows (spreadsheets choke beyond)."""
+
+ROW_GROUP_ROWS = 100_000
+"""Rows per Parquet row group: fixed, so the file does not depend on the chunk size."""
+
+PARTIAL_SUFFIX = ".partial"
+CHUNKS = "chunks"
+FILES = ("metadata.json", "scenario.yaml", "summary.json", "summary.csv",
+         "replicates.parquet", "daily.csv")
+"""The files every finished results folder holds (``replicates.csv`` only for small runs)."""
+
+
+# -- folders -----------------------------------------------------------------------------
+
+
+def new_partial(out: str | Path, name: str, attempts: int = 50) -> Path:
+    """Create ``<out>/<name>/<UTC stamp>-<4 random hex>.partial`` and return it.
+
+    Two runs started in the same second get different random suffixes; creating the folder
+    with ``exist_ok=False`` makes a clash an error we retry rather than a shared folder.
+    """
+    parent = Path(out) / name
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    for _ in range(attempts):
+        final = parent / f"{stamp}-{secrets.token_hex(2)}"
+        if final.exists():
+            continue
+        partial = final.with_name(final.name + PARTIAL_SUFFIX)
+        try:
+            partial.mkdir()
+        except FileExistsError:
+            continue
+        (partial / CHUNKS).mkdir()
+        return partial
+    raise RuntimeError(f"could not create a new results folder in {parent}")
+
+
+def final_path(partial: Path) -> Path:
+    """The name a ``.partial`` folder gets once complete."""
+    return partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX))
+
+
+def check_partial(folder: str | Path) -> Path:
+    """Check that ``folder`` is an unfinished run that ``--resume`` can continue."""
+    folder = Path(folder)
+    if not folder.name.endswith(PARTIAL_SUFFIX):
+        if (folder / "summary.json").exists():
+            raise UserError(f"{folder}: this run is already complete; nothing to resume")
+        raise UserError(f"{folder}: not an unfinished run (expected a folder ending in "
+                        f"'{PARTIAL_SUFFIX}')")
+    if not (folder / "metadata.json").is_file() or not (folder / "scenario.yaml").is_file():
+        raise UserError(f"{folder}: not an unfinished run (no metadata.json and scenario.yaml)")
+    if final_path(folder).exists():
+        raise UserError(f"{folder}: the finished folder {final_path(folder)} already exists")
+    return folder
+
+
+def finish(partial: Path) -> Path:
+    """Rename a complete ``.partial`` folder to its final name and drop its chunk files."""
+    final = final_path(partial)
+    partial.rename(final)
+    shutil.rmtree(final / CHUNKS, ignore_errors=True)
+    return final
+
+
+def prepare_empty(folder: str | Path) -> Path:
+    """Create ``folder`` for :meth:`Results.save`, refusing one that already holds files."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError(f"{folder}: folder is not empty; choose a new one")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class AtomicFile:
+    """A file written under a temporary name, then flushed, synced and renamed into place.
+
+    A crash or interruption leaves either no file or the whole file, never half of one;
+    the ``.tmp`` leftovers are ignored by every reader. Use as a context manager (the file is
+    committed if the block succeeds, discarded if it raises) or call :meth:`commit` /
+    :meth:`discard` yourself.
+    """
+
+    def __init__(self, path: Path, mode: str = "w"):
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        text = "b" not in mode
+        # closed by commit() or discard(), not by a with-block
+        self.file: IO = open(self.tmp, mode, encoding="utf-8" if text else None,  # noqa: SIM115
+                             newline="" if text else None)
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.tmp, self.path)
+        _fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> IO:
+        return self.file
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- chunks (inside a .partial folder) ----------------------------------------------------
+
+
+def _chunk_files(partial: Path, index: int) -> tuple[Path, Path]:
+    base = partial / CHUNKS / f"{index:06d}"
+    return base.with_suffix(".daily.parquet"), base.with_suffix(".parquet")
+
+
+def write_chunk(partial: Path, index: int, replicates: pd.DataFrame,
+                daily_sums: pd.DataFrame) -> None:
+    """Store chunk ``index``; the replicate file is written last and marks it finished."""
+    daily_file, replicates_file = _chunk_files(partial, index)
+    for frame, path in ((daily_sums, daily_file), (replicates, replicates_file)):
+        with AtomicFile(path, "wb") as f:
+            frame.to_parquet(f, index=False)
+
+
+def finished_chunks(partial: Path) -> set[int]:
+    """Indices of the chunks stored in ``partial``."""
+    names = (p.name.removesuffix(".parquet") for p in (partial / CHUNKS).glob("*.parquet"))
+    return {int(n) for n in names if n.isdigit()}
+
+
+def read_chunk(partial: Path, index: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The replicate table and daily sums of stored chunk ``index``."""
+    daily_file, replicates_file = _chunk_files(partial, index)
+    return _read_parquet(replicates_file), pd.read_parquet(daily_file)
+
+
+# -- single files --------------------------------------------------------------------------
+
+
+def write_metadata(folder: Path, metadata: dict) -> None:
+    with AtomicFile(folder / "metadata.json") as f:
+        json.dump(metadata, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def read_metadata(folder: Path) -> dict:
+    return json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+
+
+def write_scenario(folder: Path, resolved: dict) -> None:
+    """Write the resolved scenario (``Scenario.model_dump(mode="json")``) as YAML."""
+    import yaml
+
+    with AtomicFile(folder / "scenario.yaml") as f:
+        yaml.safe_dump(resolved, f, sort_keys=False, allow_unicode=True)
+
+
+def read_scenario(folder: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+
+
+def write_summary(folder: Path, summary: pd.DataFrame) -> None:
+    records = summary.to_dict(orient="records")
+    with AtomicFile(folder / "summary.json") as f:
+        json.dump(records, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    with AtomicFile(folder / "summary.csv") as f:
+        summary.to_csv(f, index=False, lineterminator="\n")
+
+
+def read_summary(folder: Path) -> pd.DataFrame:
+    from sim.results.summary import COLUMNS
+
+    records = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+def write_daily(folder: Path, daily: pd.DataFrame) -> None:
+    with AtomicFile(folder / "daily.csv") as f:
+        daily.to_csv(f, index=False, lineterminator="\n")
+
+
+def read_daily(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "daily.csv")
+
+
+def read_replicates(folder: Path) -> pd.DataFrame:
+    return _read_parquet(folder / "replicates.parquet")
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Read a replicate table, restoring ``outcome``'s full category list and order.
+
+    Parquet keeps only the dictionary values it stored, so a chunk without, say, any
+    ``no_talks`` replicate would otherwise come back with four categories.
+    """
+    from sim.model.outcomes import OUTCOMES
+
+    frame = pd.read_parquet(path)
+    ordered = getattr(frame["outcome"].dtype, "ordered", False)
+    frame["outcome"] = frame["outcome"].astype(pd.CategoricalDtype(list(OUTCOMES), ordered))
+    return frame
+
+
+# -- the replicate table, streamed ---------------------------------------------------------
+
+
+class ReplicateWriter:
+    """Streams replicate tables, in replicate order, into ``replicates.parquet`` (and
+    ``replicates.csv`` when the run has at most :data:`CSV_MAX_ROWS` rows).
+
+    Rows are regrouped into row groups of :data:`ROW_GROUP_ROWS`, so the bytes written do not
+    depend on how the run was chunked. Both files appear (atomically) on :meth:`close`.
+    """
+
+    def __init__(self, folder: Path, runs: int):
+        self._parquet = AtomicFile(folder / "replicates.parquet", "wb")
+        self._csv = AtomicFile(folder / "replicates.csv") if runs <= CSV_MAX_ROWS else None
+        self._writer = None
+        self._pending: list = []
+        self._pending_rows = 0
+
+    def write(self, replicates: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = self._writer.schema if self._writer else None
+        table = pa.Table.from_pandas(replicates, preserve_index=False, schema=schema)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._parquet.file, table.schema)
+        self._pending.append(table)
+        self._pending_rows += len(table)
+        self._flush(ROW_GROUP_ROWS)
+        if self._csv is not None:
+            header = self._csv.file.tell() == 0
+            replicates.to_csv(self._csv.file, index=False, header=header, lineterminator="\n")
+
+    def _flush(self, min_rows: int) -> None:
+        import pyarrow as pa
+
+        if self._pending_rows < min_rows or not self._pending:
+            return
+        table = pa.concat_tables(self._pending).combine_chunks()
+        whole = len(table) if min_rows <= 1 else len(table) // ROW_GROUP_ROWS * ROW_GROUP_ROWS
+        self._writer.write_table(table.slice(0, whole), row_group_size=ROW_GROUP_ROWS)
+        rest = table.slice(whole)
+        self._pending, self._pending_rows = ([rest] if len(rest) else []), len(rest)
+
+    def close(self) -> None:
+        """Write the last rows and move both files into place."""
+        self._flush(1)
+        self._writer.close()
+        for file in (self._parquet, self._csv):
+            if file is not None:
+                file.commit()
+
+    def discard(self) -> None:
+        """Drop both files (an interruption while writing)."""
+        for file in (self._parquet, self._csv):
+            if file is not None:
+                file.discard()
+
+    def __enter__(self) -> ReplicateWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
