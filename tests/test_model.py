@@ -291,3 +291,26 @@ def test_per_replicate_parameters_give_each_replicate_its_own_point():
         d["trust"]["ukraine"]["russia"] = float(v)
         alone = simulate_chunk(build(d), SEED, i, 1).replicates
         pd.testing.assert_frame_equal(alone, mixed.iloc[[i]].reset_index(drop=True))
+
+
+def test_explicit_replicate_ids_let_points_share_draws():
+    """A sweep's ensemble repeats replicate ids once per point (common random numbers)."""
+    scenario = baseline()
+    ids = np.array([5, 5, 9, 9])
+    values = np.array([0.1, 0.6, 0.1, 0.6])
+    mixed = simulate_chunk(scenario, SEED, 0, 4, varying={"trust.ukraine.russia": values},
+                           replicate_ids=ids).replicates
+    assert list(mixed["replicate"]) == [5, 5, 9, 9]
+    for i, (rep, v) in enumerate(zip(ids, values)):
+        d = baseline_dict()
+        d["trust"]["ukraine"]["russia"] = float(v)
+        alone = simulate_chunk(build(d), SEED, int(rep), 1).replicates
+        pd.testing.assert_frame_equal(alone, mixed.iloc[[i]].reset_index(drop=True))
+
+
+def test_only_numeric_parameters_can_vary_per_replicate():
+    with pytest.raises(ValueError, match="calendar.sessions"):
+        NegotiationModel(baseline(), replicates=2, varying={"calendar.sessions": np.array([1, 2])})
+    model = NegotiationModel(baseline(), replicates=1)
+    assert {"trust.ukraine.russia", "actors.usa.monitoring", "talks.proposal_sd",
+            "issues.exchange.stall"} <= model.numeric_paths

@@ -94,7 +94,7 @@ class Mediator(Actor):
         best = rules.GRID[np.argmax(margins, axis=1)]
         shift = sum(pick(b, where) * (pick(self.model.actors[p].position[issue], where) - best)
                     for p, b in self.bias.items())
-        return rules.snap(best + self.model.talks.bias_scale * shift)
+        return rules.snap(best + pick(self.model.bias_scale, where) * shift)
 
     def build_trust(self, where: np.ndarray) -> None:
         """After a session, every party's trust in every other rises, scaled by its trust in us."""
@@ -223,7 +223,7 @@ class Party(Actor):
         allowed = self.present[where] | (level <= pick(self.mandate[issue], where))
         value = self.utility(issue, level, where)
         noise = logistic_from(model.draws.uniform("respond", model.day, self.key, issue, where),
-                              model.talks.decision_noise)
+                              pick(model.decision_noise, where))
         accepts = allowed & (value + noise >= aspiration)
         self.agreed_utility[issue][where[accepts]] = value[accepts]
         return accepts

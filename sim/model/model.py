@@ -39,28 +39,39 @@ class NegotiationModel(mesa.Model):
         first_replicate: global index of the first replicate (replicate k of a run is
             replicate k here whatever the chunking).
         replicates: number of replicates R.
+        replicate_ids: optional explicit global replicate indices, shape (R,), instead of
+            ``first_replicate …``: a sweep repeats 0 … runs−1 once per parameter point so that
+            every point sees the same draws (common random numbers).
         varying: optional per-replicate parameter values, ``{dotted path: array of shape (R,)}``
             (e.g. ``{"trust.ukraine.russia": ...}``): how a sweep runs many points at once.
     """
 
     def __init__(self, config, seed: int = DEFAULT_SEED, first_replicate: int = 0,
-                 replicates: int = 1, varying: Mapping[str, np.ndarray] | None = None) -> None:
+                 replicates: int = 1, varying: Mapping[str, np.ndarray] | None = None,
+                 replicate_ids: np.ndarray | None = None) -> None:
         super().__init__(rng=seed)  # Mesa's own generator is unused: every draw is keyed (§8)
         self.config = config
         self.calendar, self.talks, self.observation = config.calendar, config.talks, config.observation
-        self.replicates = replicates
-        self.replicate_index = np.arange(first_replicate, first_replicate + replicates, dtype=np.int64)
+        if replicate_ids is None:
+            replicate_ids = np.arange(first_replicate, first_replicate + replicates)
+        self.replicate_index = np.asarray(replicate_ids, dtype=np.int64)
+        self.replicates = len(self.replicate_index)
         self.varying = dict(varying or {})
+        self.numeric_paths: set[str] = set()  # every path read through param(): what may vary
         self.draws = Draws(seed, self.replicate_index)
         self.day = -self.calendar.announcement_days
         self._create_agents()
         self._create_state()
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+        unknown = set(self.varying) - self.numeric_paths
+        if unknown:
+            raise ValueError(f"cannot vary per replicate: {', '.join(sorted(unknown))}")
 
     # -- set-up ---------------------------------------------------------------------------
 
     def param(self, path: str, default) -> float | np.ndarray:
         """A numeric parameter: the scenario's value, or the per-replicate array in ``varying``."""
+        self.numeric_paths.add(path)
         value = np.asarray(self.varying.get(path, default), dtype=float)
         if value.ndim == 0:
             return float(value)
@@ -96,6 +107,12 @@ class NegotiationModel(mesa.Model):
         self.in_force = np.zeros(R, dtype=bool)
         self.ceasefire_days = np.zeros(R, dtype=np.int64)
         self.collapsed = np.zeros(R, dtype=bool)
+        self.stall = {k: self.param(f"issues.{k}.stall", cfg.issues[k].stall) for k in self.exchanges}
+        # talks and observation settings (§3, §5), read once so that any may vary per replicate
+        for block, names in (("talks", ("proposal_sd", "decision_noise", "pressure_scale", "bias_scale")),
+                             ("observation", ("signal_strength",))):
+            for name in names:
+                setattr(self, name, self.param(f"{block}.{name}", getattr(getattr(cfg, block), name)))
         monitoring = rules.combined_monitoring([g.monitoring for g in self.guarantors])
         self.seen, self.false_alarm = rules.detection(
             self.param("observation.detection", self.observation.detection),
@@ -157,8 +174,7 @@ class NegotiationModel(mesa.Model):
         for party in self.parties:
             another_came = np.any([q.present for q in self.parties if q is not party], axis=0)
             party.absent = ~party.present & another_came
-            party.pressure = rules.pressure(self.param("talks.pressure_scale", self.talks.pressure_scale),
-                                            leverage, unforgiving, party.absent)
+            party.pressure = rules.pressure(self.pressure_scale, leverage, unforgiving, party.absent)
         for party in self.parties:
             party.notice_no_show(where)
 
@@ -187,7 +203,7 @@ class NegotiationModel(mesa.Model):
         midpoint = sum(pick(p.position[issue], where) for p in self.parties) / len(self.parties)
         noise = normal_from(draw("proposal_a", day, "", issue, where),
                             draw("proposal_b", day, "", issue, where))
-        level = rules.snap(midpoint + self.talks.proposal_sd * noise)
+        level = rules.snap(midpoint + pick(self.proposal_sd, where) * noise)
         if not self.mediators:
             return level
         skills = np.array([np.broadcast_to(pick(m.skill, where), where.shape) for m in self.mediators])
@@ -213,12 +229,10 @@ class NegotiationModel(mesa.Model):
             if where.size == 0:
                 continue
             least = np.min([p.least_trust(where) for p in self.parties], axis=0)
-            stall = pick(self.param(f"issues.{k}.stall", issue.stall), where)
-            chance = rules.stage_success(stall, least)
+            chance = rules.stage_success(pick(self.stall[k], where), least)
             done = where[self.draws.uniform("stage", self.day, "", k, where) < chance]
             self.stages_done[k][done] += 1
-            ratio = self.param("observation.signal_strength",
-                               self.observation.signal_strength) ** (1.0 / issue.stages)
+            ratio = self.signal_strength ** (1.0 / issue.stages)
             for party in self.parties:
                 party.receive_signal(done, pick(ratio, done))
 
@@ -340,9 +354,11 @@ class NegotiationModel(mesa.Model):
 
 
 def simulate_chunk(scenario, seed: int, first_replicate: int, count: int,
-                   varying: Mapping[str, np.ndarray] | None = None) -> Chunk:
-    """Simulate replicates ``first_replicate … first_replicate + count − 1`` of a scenario."""
+                   varying: Mapping[str, np.ndarray] | None = None,
+                   replicate_ids: np.ndarray | None = None) -> Chunk:
+    """Simulate replicates ``first_replicate … first_replicate + count − 1`` of a scenario
+    (or the explicit ``replicate_ids``, with per-replicate parameters ``varying``)."""
     model = NegotiationModel(scenario, seed=seed, first_replicate=first_replicate,
-                             replicates=count, varying=varying)
+                             replicates=count, varying=varying, replicate_ids=replicate_ids)
     model.run()
     return Chunk(first_replicate, count, model.outcomes(), model.daily_sums())
