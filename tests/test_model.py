@@ -216,6 +216,10 @@ def test_daily_aggregates_agree_with_replicate_records():
     assert daily["ceasefire_in_force"].iloc[-1] == pytest.approx(holding)
     assert daily["exchanged_share"].iloc[-1] == pytest.approx(r["exchanged_share"].mean())
     assert daily["trust.ukraine.russia"].iloc[-1] == pytest.approx(r["trust.ukraine.russia"].mean())
+    # the 10-90% band comes from 0.005-wide bins: within one bin of the exact quantiles
+    exact = np.quantile(r["trust.ukraine.russia"], [0.1, 0.9])
+    band = daily[["trust.ukraine.russia.p10", "trust.ukraine.russia.p90"]].iloc[-1].to_numpy()
+    assert np.all(np.abs(band - exact) <= 0.005)
 
 
 def test_general_actor_counts_three_parties_two_mediators_no_guarantor():

@@ -25,7 +25,8 @@ from sim import DEFAULT_SEED
 from sim.model import rules
 from sim.model.agents import NEVER, Actor, Guarantor, Mediator, Party, pick
 from sim.model.draws import Draws, normal_from
-from sim.model.outcomes import FIXED_POINT, OUTCOMES, Chunk
+from sim.model.outcomes import (FIXED_POINT, HISTOGRAM_BINS, OUTCOMES, TRUST_HISTOGRAM, Chunk,
+                                trust_histogram)
 
 AGENT_CLASSES = {"party": Party, "mediator": Mediator, "guarantor": Guarantor}
 
@@ -276,6 +277,7 @@ class NegotiationModel(mesa.Model):
         for p in self.parties:
             for j in sorted(p.trust):
                 reporters[f"trust.{p.key}.{j}"] = lambda m, p=p, j=j: fixed(p.trust[j])
+                reporters[f"{TRUST_HISTOGRAM}.{p.key}.{j}"] = lambda m, p=p, j=j: trust_histogram(p.trust[j])
         for a in self.config.actors:
             reporters[f"announced.{a}"] = lambda m, a=a: int((m.actors[a].announced_day <= m.day).sum())
         return reporters
@@ -350,7 +352,11 @@ class NegotiationModel(mesa.Model):
         table = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         table.insert(0, "day", np.arange(-self.calendar.announcement_days,
                                          -self.calendar.announcement_days + len(table)))
-        return table.astype("int64")
+        histograms = [c for c in table.columns if c.startswith(TRUST_HISTOGRAM)]
+        bins = [pd.DataFrame(np.stack(table[c].to_numpy()),
+                             columns=[f"{c}.{b:03d}" for b in range(HISTOGRAM_BINS)])
+                for c in histograms]
+        return pd.concat([table.drop(columns=histograms), *bins], axis=1).astype("int64")
 
 
 def simulate_chunk(scenario, seed: int, first_replicate: int, count: int,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 OUTCOMES = ("no_talks", "no_agreement", "exchange_only", "ceasefire_collapsed", "ceasefire_holding")
@@ -18,6 +19,34 @@ OUTCOMES = ("no_talks", "no_agreement", "exchange_only", "ceasefire_collapsed", 
 FIXED_POINT = 2**32
 """Daily float aggregates are summed as integers of value × 2**32, so that adding the sums of
 chunks gives the same total, to the last bit, whatever the chunking."""
+
+
+TRUST_HISTOGRAM = "trust_histogram"
+"""Prefix of the daily sums' trust histogram columns: ``trust_histogram.<i>.<j>.<bin>``."""
+
+HISTOGRAM_BINS = 200
+"""Bins of width 0.005 over trust 0–1: the 10–90% band of trust is read off these counts
+(exact integer sums, so chunking cannot change it), to within a bin's width."""
+
+BAND = (0.1, 0.9)
+"""The quantiles reported as ``trust.<i>.<j>.p10`` and ``.p90`` in the daily table."""
+
+
+def trust_histogram(trust: np.ndarray) -> np.ndarray:
+    """Counts of replicates per trust bin [b/200, (b+1)/200); the last bin includes 1."""
+    bins = np.minimum((np.asarray(trust) * HISTOGRAM_BINS).astype(np.int64), HISTOGRAM_BINS - 1)
+    return np.bincount(bins, minlength=HISTOGRAM_BINS)
+
+
+def histogram_quantile(counts: np.ndarray, q: float) -> float:
+    """The q-quantile of a binned distribution, interpolating linearly within a bin."""
+    cdf = np.concatenate([[0.0], np.cumsum(counts) / max(counts.sum(), 1)])
+    edges = np.arange(HISTOGRAM_BINS + 1) / HISTOGRAM_BINS
+    k = int(np.searchsorted(cdf, q, side="left"))
+    if k == 0:
+        return 0.0
+    lo, hi = cdf[k - 1], cdf[k]
+    return float(edges[k - 1] + (q - lo) / (hi - lo) * (edges[k] - edges[k - 1]))
 
 
 @dataclass(frozen=True)
@@ -40,8 +69,12 @@ class Chunk:
 
 def add_daily_sums(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Sum two chunks' daily tables (integer arithmetic: exact and order-free)."""
-    total = a.set_index("day").add(b.set_index("day"), fill_value=0)
-    return total.astype("int64").reset_index()
+    if not a["day"].equals(b["day"]) or set(a.columns) != set(b.columns):
+        raise ValueError("daily sums of different scenarios or calendars cannot be added")
+    columns = a.columns.drop("day")
+    total = a[columns].to_numpy(dtype=np.int64) + b[columns].to_numpy(dtype=np.int64)
+    return pd.concat([a[["day"]].reset_index(drop=True),
+                      pd.DataFrame(total, columns=columns)], axis=1)
 
 
 def daily_means(sums: pd.DataFrame, runs: int) -> pd.DataFrame:
@@ -50,13 +83,23 @@ def daily_means(sums: pd.DataFrame, runs: int) -> pd.DataFrame:
     Column ``ceasefire_in_force`` becomes the share of replicates with a ceasefire in force at
     the end of the day (the survival curve); ``announced.<actor>`` the share of replicates in
     which that leader has announced; the fixed-point columns (``exchanged_share``,
-    ``trust.<i>.<j>``) become means.
+    ``trust.<i>.<j>``) become means; the trust histograms become the band
+    ``trust.<i>.<j>.p10`` and ``.p90``.
     """
-    out = pd.DataFrame({"day": sums["day"].to_numpy()})
+    out = {"day": sums["day"].to_numpy()}
+    histograms: dict[str, list[str]] = {}
     for col in sums.columns.drop("day"):
+        if col.startswith(TRUST_HISTOGRAM + "."):
+            histograms.setdefault(col.rsplit(".", 1)[0], []).append(col)
+            continue
         scale = FIXED_POINT if _is_fixed_point(col) else 1
         out[col] = sums[col].to_numpy() / (scale * runs)
-    return out
+    for name, cols in histograms.items():
+        pair = name[len(TRUST_HISTOGRAM) + 1:]
+        counts = sums[sorted(cols)].to_numpy()
+        for q in BAND:
+            out[f"trust.{pair}.p{round(q * 100):02d}"] = [histogram_quantile(c, q) for c in counts]
+    return pd.DataFrame(out)
 
 
 def _is_fixed_point(column: str) -> bool:
