@@ -11,21 +11,22 @@ The section numbers (§) refer to ``shared/design/MODEL.md``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-"""Actor and issue ids: lower case, digits and underscores (they appear in dotted paths)."""
+from sim.scenario.references import reference_problems
 
 LEVEL_GRID_STEP = 0.05
 """Proposals and agreements use levels 0.05 … 1 in steps of 0.05 (§4)."""
 
 
-def param(default: Any, description: str, why: str, **bounds: Any) -> Any:
-    """A config field with its description and the reason for its default."""
-    return Field(default, description=description, json_schema_extra={"why": why}, **bounds)
+def param(default: Any, description: str, why: str, unit: str | None = None,
+          **bounds: Any) -> Any:
+    """A config field with its description, its unit (when it has one) and the reason for
+    its default."""
+    extra = {"why": why} | ({"unit": unit} if unit else {})
+    return Field(default, description=description, json_schema_extra=extra, **bounds)
 
 
 class Frozen(BaseModel):
@@ -50,16 +51,17 @@ class Calendar(Frozen):
 
     announcement_days: int = param(
         3, "Days before day 0 on which leaders may announce attendance (A in §2).",
-        "MODEL.md §2 default A = 3 (the article: talks announced days ahead).", ge=1, le=30)
+        "MODEL.md §2 default A = 3 (the article: talks announced days ahead).", ge=1, le=30,
+        unit="days")
     sessions: int = param(
         3, "Number of negotiation sessions (S in §5).", "MODEL.md §5 default S = 3.",
-        ge=1, le=20)
+        ge=1, le=20, unit="sessions")
     session_every_days: int = param(
         14, "Days between sessions; the first is on day 0 (§5).",
-        "MODEL.md §5 default: every 14 days.", ge=1, le=90)
+        "MODEL.md §5 default: every 14 days.", ge=1, le=90, unit="days")
     horizon_days: int = param(
         90, "Days simulated from day 0; outcomes are read at the end of the last day (§6).",
-        "MODEL.md §6 default: 90 days.", ge=1, le=3650)
+        "MODEL.md §6 default: 90 days.", ge=1, le=3650, unit="days")
 
     @model_validator(mode="after")
     def _sessions_inside_horizon(self) -> Calendar:
@@ -76,17 +78,19 @@ class Talks(Frozen):
 
     proposal_sd: float = param(
         0.1, "Standard deviation of the Normal noise on an unmediated proposal (level units).",
-        "MODEL.md §5 default sd 0.1.", ge=0.0, le=1.0)
+        "MODEL.md §5 default sd 0.1.", ge=0.0, le=1.0, unit="level")
     decision_noise: float = param(
         0.05, "Scale of the logistic noise added to a party's utility when it decides (utility units).",
-        "MODEL.md §5 default scale 0.05.", ge=0.0, le=1.0)
+        "MODEL.md §5 default scale 0.05.", ge=0.0, le=1.0, unit="utility")
     pressure_scale: float = param(
         0.1, "How much one unit of a present third party's leverage lowers aspirations.",
-        "MODEL.md §5 default pressure_scale 0.1.", ge=0.0, le=1.0)
+        "MODEL.md §5 default pressure_scale 0.1.", ge=0.0, le=1.0,
+        unit="aspiration per unit of leverage")
     bias_scale: float = param(
         0.5, "How far a mediator's bias of 1 moves its proposal toward that party's position "
         "(share of the distance).",
-        "Judgement: half the distance at full bias; MODEL.md gives no number.", ge=0.0, le=1.0)
+        "Judgement: half the distance at full bias; MODEL.md gives no number.", ge=0.0, le=1.0,
+        unit="share of the distance")
 
 
 class Observation(Frozen):
@@ -94,13 +98,16 @@ class Observation(Frozen):
 
     detection: Probability = param(
         0.6, "Chance that a real violation is seen without monitoring (d0), per unit of scope.",
-        "MODEL.md §3 default d0 = 0.6 (OSCE SMM: unmonitored claims are mostly unverifiable).")
+        "MODEL.md §3 default d0 = 0.6 (OSCE SMM: unmonitored claims are mostly unverifiable).",
+        unit="probability per violation")
     false_alarm: Probability = param(
         0.3, "Daily chance of a false alarm without monitoring (f0), per unit of scope.",
-        "MODEL.md §3 default f0 = 0.3, so a claim's likelihood ratio is at most d0/f0 = 2.")
+        "MODEL.md §3 default f0 = 0.3, so a claim's likelihood ratio is at most d0/f0 = 2.",
+        unit="probability per day")
     signal_strength: float = param(
         1.75, "Likelihood ratio of a completed prisoner exchange as evidence of reciprocity.",
-        "MODEL.md §3 default 1.75 (costly signals, Kydd 2005).", ge=1.0, le=100.0)
+        "MODEL.md §3 default 1.75 (costly signals, Kydd 2005).", ge=1.0, le=100.0,
+        unit="likelihood ratio")
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,43 +115,49 @@ class Observation(Frozen):
 # ---------------------------------------------------------------------------------------
 
 
+KIND = "What kind of issue: ceasefire, exchange or generic (decides its other fields)."
+
+
 class IssueBase(Frozen):
     label: str = Field(description="Name shown in tables and charts.", min_length=1)
     opens_after: str | None = param(
         None, "Id of an issue that must be agreed at an earlier session before this one "
         "comes to the table (e.g. 'exchange first').",
-        "Judgement: by default every issue is on the table from the first session.")
+        "Judgement: by default every issue is on the table from the first session.",
+        unit="issue id")
 
 
 class CeasefireIssue(IssueBase):
     """A ceasefire: level = scope (0 none … 1 full, unconditional, all domains)."""
 
-    kind: Literal["ceasefire"]
+    kind: Literal["ceasefire"] = Field(description=KIND)
     duration_days: int | None = param(
         None, "Term of the ceasefire in days; reaching it without collapse counts as held. "
         "Empty: open-ended (held if still in force at the horizon).",
-        "MODEL.md §4: empty = open-ended.", ge=1, le=3650)
+        "MODEL.md §4: empty = open-ended.", ge=1, le=3650, unit="days")
 
 
 class ExchangeIssue(IssueBase):
     """A prisoner exchange: level = share of an all-for-all exchange, done in stages (§6)."""
 
-    kind: Literal["exchange"]
+    kind: Literal["exchange"] = Field(description=KIND)
     stages: int = param(3, "Number of stages the exchange is carried out in.",
-                        "MODEL.md §6 default 3 stages.", ge=1, le=50)
+                        "MODEL.md §6 default 3 stages.", ge=1, le=50, unit="stages")
     first_stage_days: int = param(
-        7, "Days from agreement to the first stage.", "MODEL.md §6 default 7 days.", ge=1, le=365)
+        7, "Days from agreement to the first stage.", "MODEL.md §6 default 7 days.", ge=1, le=365,
+        unit="days")
     stage_every_days: int = param(
-        7, "Days between stage dates.", "MODEL.md §6 default 7 days.", ge=1, le=365)
+        7, "Days between stage dates.", "MODEL.md §6 default 7 days.", ge=1, le=365, unit="days")
     stall: Probability = param(
         0.3, "Chance a stage stalls when the least trusting party has no effective trust; "
-        "a stage completes with probability 1 − stall·(1 − T_eff).", "MODEL.md §6 default 0.3.")
+        "a stage completes with probability 1 − stall·(1 − T_eff).", "MODEL.md §6 default 0.3.",
+        unit="probability")
 
 
 class GenericIssue(IssueBase):
     """An issue that is only agreed (a memorandum, a date for a leaders' meeting)."""
 
-    kind: Literal["generic"]
+    kind: Literal["generic"] = Field(description=KIND)
 
 
 Issue = Annotated[CeasefireIssue | ExchangeIssue | GenericIssue, Field(discriminator="kind")]
@@ -163,10 +176,14 @@ class Attendance(Frozen):
         "from the start ('Putin attends'); never: stays away.", "MODEL.md §2 default auto.")
     propensity: Probability = param(
         0.5, "Chance that the leader comes if nobody else's choice mattered.",
-        "Judgement: no information either way; every shipped scenario sets it.")
+        "Judgement: no information either way; every shipped scenario sets it.",
+        unit="probability")
     follows: dict[str, Weight] = param(
         {}, "{actor: weight} added to the propensity once that actor's leader has announced.",
-        "MODEL.md §2 default {} (nobody's choice matters).")
+        "MODEL.md §2 default {} (nobody's choice matters).", unit="probability added per actor")
+
+
+ROLE = "What the actor does: party, mediator or guarantor (decides its other fields)."
 
 
 class ActorBase(Frozen):
@@ -179,89 +196,101 @@ class ActorBase(Frozen):
 class Party(ActorBase):
     """A side of the conflict: bargains, complies or violates, updates trust."""
 
-    role: Literal["party"]
+    role: Literal["party"] = Field(description=ROLE)
     delegation: bool = param(True, "Sends a delegation at all; false is a boycott (no talks).",
                              "MODEL.md §2: a party negotiates unless the scenario says otherwise.")
     mandate: dict[str, Level] = param(
         {}, "{issue: highest level} the delegation may agree to while the leader is absent; "
         "missing issues: nothing. With the leader present, everything.",
         "MODEL.md §2 (Kremlin 2025: territory beyond the delegation's mandate); "
-        "Judgement: no mandate unless stated.")
+        "Judgement: no mandate unless stated.", unit="level")
     positions: dict[str, Level] = Field(
-        description="Ideal level per issue (0–1), spatial bargaining model (§4).")
+        description="Ideal level per issue (0–1), spatial bargaining model (§4).",
+        json_schema_extra={"unit": "level"})
     reservation: dict[str, Level] = Field(
         description="Lowest utility per issue it accepts at the last session, before pressure "
-        "and noise (0–1), Faratin et al. 1998.")
+        "and noise (0–1), Faratin et al. 1998.", json_schema_extra={"unit": "utility"})
     concession: Exponent | dict[str, Exponent] = param(
         1.0, "Exponent e of the concession curve, one number or one per issue: e < 1 concedes "
         "late (Boulware), e > 1 early (Conceder).",
-        "Faratin et al. 1998; MODEL.md §2 Genius defaults 0.2 / 1 / 2: 1 is linear.")
+        "Faratin et al. 1998; MODEL.md §2 Genius defaults 0.2 / 1 / 2: 1 is linear.",
+        unit="exponent")
     momentum: Probability = param(
         0.0, "Cost per unit of ceasefire scope for a side that expects to gain by fighting on.",
-        "Fearon 1995, Powell 2006: zero unless the scenario argues a commitment problem.")
+        "Fearon 1995, Powell 2006: zero unless the scenario argues a commitment problem.",
+        unit="utility per unit of scope")
     exposure: Probability = param(
         0.5, "Cost per unit of ceasefire scope of being cheated, weighted by distrust.",
-        "Kydd 2000; MODEL.md §9 prototype value for both parties.")
+        "Kydd 2000; MODEL.md §9 prototype value for both parties.",
+        unit="utility per unit of scope")
     audience_cost: Probability = param(
         0.0, "Standing lost when its leader stays away while another party's leader comes.",
-        "Fearon 1994: zero unless the scenario argues a domestic audience.")
+        "Fearon 1994: zero unless the scenario argues a domestic audience.",
+        unit="utility, and share of trust lost")
     trustworthiness: Probability = param(
         0.5, "Chance that this party is, in truth, a reciprocating type (drawn once per replicate).",
-        "Kydd 2000, 2005; Judgement: 0.5, no information either way.")
+        "Kydd 2000, 2005; Judgement: 0.5, no information either way.", unit="probability")
     violation_rate: Probability = param(
         0.10, "Daily chance of a deliberate violation by an opportunistic type, per unit of scope.",
-        "MODEL.md §9 prototype value for the less hostile party (Ukraine).")
+        "MODEL.md §9 prototype value for the less hostile party (Ukraine).",
+        unit="probability per day, per unit of scope")
     accident_rate: Probability = param(
         0.02, "Daily chance of an unintended violation, any type, per unit of scope.",
-        "MODEL.md §9 prototype value for both parties.")
+        "MODEL.md §9 prototype value for both parties.",
+        unit="probability per day, per unit of scope")
     retaliation: Probability = param(
         0.5, "Chance of violating the next day after observing a violation by a counterpart.",
-        "MODEL.md §9 prototype value; tit-for-tat with forgiveness ('silence for silence').")
+        "MODEL.md §9 prototype value; tit-for-tat with forgiveness ('silence for silence').",
+        unit="probability")
     exit_rate: Probability = param(
         0.08, "After observing a violation by j: chance of declaring the ceasefire over, "
-        "times (1 − effective trust in j).", "MODEL.md §9 prototype value for both parties.")
+        "times (1 − effective trust in j).", "MODEL.md §9 prototype value for both parties.",
+        unit="probability")
     salience: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = param(
         {}, "Weight per issue in the payoff score only; missing issues weigh equally with "
-        "the rest so that the weights sum to 1.", "Judgement: equal weights unless stated.")
+        "the rest so that the weights sum to 1.", "Judgement: equal weights unless stated.",
+        unit="share of the payoff")
 
 
 class Mediator(ActorBase):
     """A third party that hosts, proposes and builds trust (§2, §5)."""
 
-    role: Literal["mediator"]
+    role: Literal["mediator"] = Field(description=ROLE)
     skill: Probability = param(
         0.7, "How reliably it finds the proposal both sides can accept.",
-        "MODEL.md §9 prototype value (Türkiye).")
+        "MODEL.md §9 prototype value (Türkiye).", unit="probability")
     bias: dict[str, Weight] = param(
         {}, "{party: −1…1}: shifts its proposals toward that party's position.",
-        "Kydd 2003, Svensson 2007; Judgement: unbiased unless stated.")
+        "Kydd 2003, Svensson 2007; Judgement: unbiased unless stated.", unit="share of bias_scale")
     trust_building: Probability = param(
         0.05, "How much each session raises the parties' trust in each other, scaled by "
-        "their trust in the mediator.", "Kydd 2003, 2006; MODEL.md §9 prototype value.")
+        "their trust in the mediator.", "Kydd 2003, 2006; MODEL.md §9 prototype value.",
+        unit="share of distrust removed per session")
     leverage: Probability = param(
         0.1, "Pressure on aspirations, applied only when its leader attends.",
-        "Beardsley et al. 2006 (manipulation); MODEL.md §9 prototype value.")
+        "Beardsley et al. 2006 (manipulation); MODEL.md §9 prototype value.",
+        unit="pressure, times pressure_scale")
 
 
 class Guarantor(ActorBase):
     """A third party that can monitor, deter and press (§2)."""
 
-    role: Literal["guarantor"]
+    role: Literal["guarantor"] = Field(description=ROLE)
     monitoring: Probability = param(
         0.0, "Raises detection of real violations and removes false alarms.",
-        "MODEL.md §9: there was no monitoring mission in May 2025.")
+        "MODEL.md §9: there was no monitoring mission in May 2025.", unit="share")
     credibility: Probability = param(
         0.5, "Chance it is committed in a replicate (unseen by the parties, who reason with "
-        "this number).", "MODEL.md §9 prototype value (USA).")
+        "this number).", "MODEL.md §9 prototype value (USA).", unit="probability")
     enforcement: Probability = param(
         0.5, "How hard a committed guarantor punishes what it sees.",
-        "MODEL.md §9 prototype value (USA).")
+        "MODEL.md §9 prototype value (USA).", unit="share")
     leverage: Probability = param(
         0.5, "Pressure on aspirations at the talks, applied only when its leader attends.",
-        "MODEL.md §9 prototype value (USA).")
+        "MODEL.md §9 prototype value (USA).", unit="pressure, times pressure_scale")
     forgiveness: Probability = param(
         0.8, "How far it excuses a party's no-show; low values press the absent party harder.",
-        "MODEL.md §9 prototype value (USA).")
+        "MODEL.md §9 prototype value (USA).", unit="share")
 
 
 Actor = Annotated[Party | Mediator | Guarantor, Field(discriminator="role")]
@@ -280,7 +309,7 @@ class Scenario(Frozen):
                              "to its baseline, citing the article.", "Judgement: optional text.")
     start_date: dt.date | None = param(
         None, "Calendar date of day 0 (the first session), for dates in traces and charts.",
-        "Judgement: day numbers only unless stated.")
+        "Judgement: day numbers only unless stated.", unit="date")
     calendar: Calendar = param(Calendar(), "When things happen.", "MODEL.md defaults.")
     talks: Talks = param(Talks(), "Noise and pressure at the table.", "MODEL.md defaults.")
     observation: Observation = param(Observation(), "How conduct is observed.",
@@ -290,7 +319,8 @@ class Scenario(Frozen):
                                      min_length=2)
     trust: dict[str, dict[str, Probability]] = Field(
         description="{party: {actor: trust}}: each party's prior belief that another actor is "
-        "a reciprocating type (Kydd), one entry for every other actor.")
+        "a reciprocating type (Kydd), one entry for every other actor.",
+        json_schema_extra={"unit": "probability"})
 
     _source: str | None = PrivateAttr(default=None)
     _stem: str = PrivateAttr(default="scenario")
@@ -331,75 +361,11 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
-        problems = list(self._reference_problems())
+        """Every id named in trust, follows, bias, mandate, positions, reservation,
+        salience, concession and opens_after exists (:mod:`sim.scenario.references`, which
+        the loader also runs on the raw data when a field is invalid)."""
+        problems = [f"{'.'.join(path)}: {message}"
+                    for path, message in reference_problems(self.model_dump())]
         if problems:
             raise ValueError("\n".join(problems))
         return self
-
-    def _reference_problems(self):
-        issues, actors, parties = set(self.issues), set(self.actors), set(self.parties)
-        for field, ids in (("issues", issues), ("actors", actors)):
-            for i in sorted(ids):
-                if not re.match(ID_PATTERN, i):
-                    yield f"{field}.{i}: an id must be lower case letters, digits and underscores"
-        if len(parties) < 2:
-            yield f"actors: a scenario needs at least two parties (role: party), found {len(parties)}"
-        if sum(issue.kind == "ceasefire" for issue in self.issues.values()) > 1:
-            yield "issues: at most one issue may be of kind 'ceasefire'"
-        for k, issue in self.issues.items():
-            if issue.opens_after is not None and issue.opens_after not in issues - {k}:
-                yield f"issues.{k}.opens_after: no other issue '{issue.opens_after}'"
-        yield from self._opens_after_cycle()
-        for a, actor in self.actors.items():
-            for j in actor.attendance.follows:
-                if j not in actors - {a}:
-                    yield f"actors.{a}.attendance.follows: no other actor '{j}'"
-            if actor.role == "party":
-                yield from self._party_problems(a, actor, issues)
-            if actor.role == "mediator":
-                for p in actor.bias:
-                    if p not in parties:
-                        yield f"actors.{a}.bias: no party '{p}'"
-        yield from self._trust_problems(actors, parties)
-
-    @staticmethod
-    def _party_problems(a: str, party: Party, issues: set[str]):
-        for field in ("positions", "reservation"):
-            given = set(getattr(party, field))
-            for k in sorted(issues - given):
-                yield f"actors.{a}.{field}: missing issue '{k}'"
-        extra = {"positions": party.positions, "reservation": party.reservation,
-                 "mandate": party.mandate, "salience": party.salience}
-        if isinstance(party.concession, dict):
-            extra["concession"] = party.concession
-            for k in sorted(issues - set(party.concession)):
-                yield f"actors.{a}.concession: missing issue '{k}'"
-        for field, mapping in extra.items():
-            for k in mapping:
-                if k not in issues:
-                    yield f"actors.{a}.{field}: no issue '{k}'"
-        if sum(party.salience.values()) > 1.0 + 1e-9:
-            yield f"actors.{a}.salience: weights must sum to at most 1"
-
-    def _trust_problems(self, actors: set[str], parties: set[str]):
-        for i, row in self.trust.items():
-            if i not in parties:
-                yield f"trust.{i}: only parties hold trust, and '{i}' is not a party"
-                continue
-            for j in row:
-                if j not in actors - {i}:
-                    yield f"trust.{i}.{j}: no other actor '{j}'"
-        for i in sorted(parties):
-            for j in sorted(actors - {i}):
-                if j not in self.trust.get(i, {}):
-                    yield f"trust.{i}.{j}: missing ({i}'s trust in {j}, 0–1)"
-
-    def _opens_after_cycle(self):
-        for start in self.issues:
-            seen, k = {start}, self.issues[start].opens_after
-            while k is not None and k in self.issues:
-                if k in seen:
-                    yield f"issues.{start}.opens_after: the chain of prerequisites loops back"
-                    break
-                seen.add(k)
-                k = self.issues[k].opens_after

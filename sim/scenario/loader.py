@@ -30,8 +30,9 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from sim.scenario.config import Scenario
-from sim.scenario.messages import explain
+from sim.scenario.messages import explain, explain_references
 from sim.scenario.problems import Origin, Problem, ScenarioError, did_you_mean
+from sim.scenario.references import reference_problems
 from sim.scenario.tree import Path, Tree, dotted, merge
 from sim.scenario.yamlsource import read_file, read_value
 
@@ -94,7 +95,11 @@ class ScenarioDict:
             # Strict, from JSON: no 'yes' → True or '0.5' → 0.5 coercion; dates from text.
             scenario = Scenario.model_validate_json(json.dumps(tree.data), strict=True)
         except ValidationError as err:
-            problems += [_problem(tree, e) for e in explain(err, tree)
+            # The references are checked on the data, so that they are reported even when
+            # a field is invalid (the config's own check then never runs).
+            explained = [*explain(err, tree, references=False),
+                         *explain_references(reference_problems(tree.data), tree)]
+            problems += [_problem(tree, e) for e in dict.fromkeys(explained)
                          if not _covered(e.path, tree.problems)]
             problems = problems or [Problem.at(tree.origin(()), "", str(err))]  # never silent
         if problems:

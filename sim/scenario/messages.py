@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -31,14 +32,26 @@ class Explained:
     message: str
 
 
-def explain(err: ValidationError, tree: Tree) -> list[Explained]:
-    """Every error in `err` as plain-words problems about the data in `tree`."""
+def explain(err: ValidationError, tree: Tree, references: bool = True) -> list[Explained]:
+    """Every error in `err` as plain-words problems about the data in `tree`.
+
+    With ``references=False`` the scenario's own cross-reference check (the error at the
+    top level) is left out, for a caller that checks the references on the data itself.
+    """
     out: list[Explained] = []
     for error in err.errors(include_url=False):
+        if not references and is_reference_error(error):
+            continue
         step = _walk(error["loc"], tree)
         if step is not None:
             out.extend(_explain_one(error, step, tree))
     return list(dict.fromkeys(out))
+
+
+def is_reference_error(error: dict) -> bool:
+    """Whether a pydantic error is the :class:`Scenario` model validator's (it runs only
+    when every field is valid, and reports the cross-reference problems)."""
+    return error["loc"] == () and error["type"] == "value_error"
 
 
 # ---------------------------------------------------------------------------------------
@@ -212,31 +225,57 @@ _REFERENCE = re.compile(r"no (?:other )?(actor|issue|party) '([^']*)'")
 _NOT_A_PARTY = re.compile(r"'([^']*)' is not a party")
 
 
+def explain_references(problems: Iterable[tuple[Path, str]], tree: Tree,
+                       loc_path: Path = ()) -> list[Explained]:
+    """Cross-reference problems ``(path, message)`` in plain words, with "did you mean" for
+    a misspelt id, cited at the misspelt key itself when the data has it."""
+    return [_reference_problem(path, message, loc_path, tree) for path, message in problems]
+
+
 def _split_validator_text(text: str, loc_path: Path, tree: Tree) -> list[Explained]:
-    return [_reference_problem(part, loc_path, tree) for part in _parts(text, loc_path)]
-
-
-def _parts(text: str, loc_path: Path) -> list[str]:
     """The problems in a validator's text: the config joins them one per line."""
+    return explain_references(map(_path_and_message, _parts(text)), tree, loc_path)
+
+
+def _parts(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def _reference_problem(part: str, loc_path: Path, tree: Tree) -> Explained:
+def _path_and_message(part: str) -> tuple[Path, str]:
     match = _PATH_PREFIX.match(part)
-    if match:
-        path = (*loc_path, *match[1].split("."))
-        message = match[2]
-    else:
-        path, message = loc_path, part
+    return (tuple(match[1].split(".")), match[2]) if match else ((), part)
+
+
+def _reference_problem(rel: Path, message: str, loc_path: Path, tree: Tree) -> Explained:
+    path = (*loc_path, *rel)
     at = path
     if ref := _REFERENCE.search(message):
         kind, name = ref[1], ref[2]
-        message += did_you_mean(name, set(_ids(tree, kind)) - set(path))
+        message += did_you_mean(name, sorted(set(_ids(tree, kind)) - set(path)))
         if isinstance(tree.get(path), dict) and name in tree.get(path):
             at = (*path, name)
     elif ref := _NOT_A_PARTY.search(message):
         message += did_you_mean(ref[1], _ids(tree, "party"))
+    elif message.startswith("missing (") and path[:1] == ("trust",) and len(path) == 3:
+        at = _where_trust_is_missing(path, tree)
     return Explained(path, at, message)
+
+
+def _where_trust_is_missing(path: Path, tree: Tree) -> Path:
+    """Cite a missing trust entry where the student can add it: where it was deleted, else
+    the trust row or the actor it is about, whichever the most derived file wrote (a new
+    actor in the student's file, not the baseline's trust row)."""
+    if path in tree.deleted:
+        return path
+    row, actor = path[:2], ("actors", path[2])
+
+    def rank(p: Path) -> int:  # an override (no line) is the most derived of all
+        origin = tree.origin(p)
+        if origin.line is None:
+            return -1
+        return tree.sources.index(origin.source) if origin.source in tree.sources else 99
+
+    return actor if rank(actor) < rank(row) else row
 
 
 def _ids(tree: Tree, kind: str) -> list[str]:
