@@ -212,3 +212,9 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("interrupted", err=True)
         code = 130
     sys.exit(code or 0)
+
+
+# -- commands defined beside the library they wrap ---------------------------------------
+from sim.scenario import commands as _scenario_commands  # noqa: E402
+
+_scenario_commands.register(app)
