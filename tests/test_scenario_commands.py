@@ -32,7 +32,7 @@ def test_show_lists_resolved_values_with_their_origin():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "actors.russia.attendance.mode = always  [shipped putin-attends.yaml:13]" in lines
-    assert "trust.ukraine.russia = 0.2  [--set #1]" in lines
+    assert "trust.ukraine.russia = 0.2 probability  [--set #1]" in lines
     assert "calendar.horizon_days = 90 days  [default]" in lines
     mode = lines.index("actors.russia.attendance.mode = always  [shipped putin-attends.yaml:13]")
     assert lines[mode + 1].strip().startswith("auto: the leader decides")
