@@ -310,10 +310,12 @@ class Scenario(Frozen):
     start_date: dt.date | None = param(
         None, "Calendar date of day 0 (the first session), for dates in traces and charts.",
         "Judgement: day numbers only unless stated.", unit="date")
-    calendar: Calendar = param(Calendar(), "When things happen.", "MODEL.md defaults.")
-    talks: Talks = param(Talks(), "Noise and pressure at the table.", "MODEL.md defaults.")
+    calendar: Calendar = param(Calendar(), "When things happen.",
+                               "MODEL.md §2, §5, §6 defaults (each field says which).")
+    talks: Talks = param(Talks(), "Noise and pressure at the table.",
+                         "MODEL.md §5 defaults (each field says which).")
     observation: Observation = param(Observation(), "How conduct is observed.",
-                                     "MODEL.md defaults.")
+                                     "MODEL.md §3 defaults (each field says which).")
     issues: dict[str, Issue] = Field(description="{id: issue} on the table.", min_length=1)
     actors: dict[str, Actor] = Field(description="{id: actor}: parties, mediators, guarantors.",
                                      min_length=2)
