@@ -35,6 +35,11 @@ Where MODEL.md leaves room, this model reads it as the engine does:
   that one was agreed;
 * outcomes: a replicate whose only agreements are ``generic`` issues is ``no_agreement``.
 
+Narration: the rules call :meth:`ReferenceModel.tell` at each event worth telling (an
+announcement, a proposal, an answer, a violation, a change of trust ...). It does nothing
+unless a narrator is attached; ``negsim trace`` (:mod:`sim.report.trace`) attaches one and
+turns the events into sentences. Telling draws nothing and decides nothing.
+
 Example::
 
     model = ReferenceModel(scenario=scenario, root_seed=20250514, replicate=7)
@@ -67,16 +72,18 @@ class ReferenceModel(mesa.Model):
         replicate: the global replicate index (a key of every draw).
         rng: seed of Mesa's own generator, which nothing here uses (every draw is keyed);
             ``mesa.batch_run`` passes it.
+        narrator: optional ``narrator(day, kind, facts)`` called by :meth:`tell`.
     """
 
     def __init__(self, scenario, root_seed: int = DEFAULT_SEED, replicate: int = 0,
-                 rng=None) -> None:
+                 rng=None, narrator=None) -> None:
         super().__init__(rng=root_seed if rng is None else rng)
         self.config = scenario  # Mesa's Model.scenario is Mesa's own experiment object
         self.calendar = scenario.calendar
         self.root_seed, self.replicate = int(root_seed), int(replicate)
         self.day = -self.calendar.announcement_days
         self.closest_call = math.inf
+        self.narrator = narrator
         self._create_agents()
         self._create_state()
         self.outcome_record: dict | None = None
@@ -143,6 +150,11 @@ class ReferenceModel(mesa.Model):
         if others:
             self.closest_call = min(self.closest_call, float(values[best_at] - max(others)))
 
+    def tell(self, kind: str, **facts) -> None:
+        """Report an event to the narrator, if one is attached (``negsim trace``)."""
+        if self.narrator is not None:
+            self.narrator(self.day, kind, facts)
+
     # -- the calendar ---------------------------------------------------------------------
 
     def step(self) -> None:
@@ -178,6 +190,7 @@ class ReferenceModel(mesa.Model):
             self.open_talks()
         if session is None or not self.talks_held:
             return
+        self.tell("session", session=session)
         for issue in self.issue_ids:
             if self.is_open(issue):
                 self.bargain(issue, session / self.calendar.sessions)
@@ -198,6 +211,9 @@ class ReferenceModel(mesa.Model):
             party.absent = not party.present and another_came
             party.pressure = rules.pressure(self.config.talks.pressure_scale, leverage,
                                             unforgiving, party.absent)
+        self.tell("talks_open", held=self.talks_held,
+                  pressure={p.key: p.pressure for p in self.parties},
+                  absent=[p.key for p in self.parties if p.absent])
         for party in self.parties:
             party.notice_no_show()
 
@@ -215,6 +231,7 @@ class ReferenceModel(mesa.Model):
         answers = [p.respond(issue, level, aspirations[p.key]) for p in self.parties]
         if all(answers):
             self.agreed[issue], self.level[issue], self.agreed_day[issue] = True, level, self.day
+        self.tell("agreement" if all(answers) else "impasse", issue=issue, level=level)
 
     def propose(self, issue: str, aspirations: dict[str, float]) -> float:
         """With chance ``skill`` the most skilled mediator proposes; otherwise the parties'
@@ -225,7 +242,10 @@ class ReferenceModel(mesa.Model):
                 return mediator.propose(issue, aspirations)
         midpoint = sum(p.positions[issue] for p in self.parties) / len(self.parties)
         noise = normal_from(self.draw("proposal_a", other=issue), self.draw("proposal_b", other=issue))
-        return self.snap(midpoint + self.config.talks.proposal_sd * noise)
+        level = self.snap(midpoint + self.config.talks.proposal_sd * noise)
+        self.tell("proposal", issue=issue, level=level, by=None, midpoint=midpoint,
+                  noise=self.config.talks.proposal_sd * noise)
+        return level
 
     def exchange_prisoners(self) -> None:
         """On a stage date of an agreed exchange, the next stage completes with chance
@@ -236,7 +256,11 @@ class ReferenceModel(mesa.Model):
                 continue
             issue = self.config.issues[k]
             least = min(p.least_trust() for p in self.parties)
-            if self.happens("stage", rules.stage_success(issue.stall, least), other=k):
+            chance = rules.stage_success(issue.stall, least)
+            completed = self.happens("stage", chance, other=k)
+            self.tell("exchange_stage", issue=k, stage=self.stages_done[k] + 1,
+                      stages=issue.stages, chance=chance, completed=completed)
+            if completed:
                 self.stages_done[k] += 1
                 ratio = self.config.observation.signal_strength ** (1.0 / issue.stages)
                 for party in self.parties:
@@ -258,6 +282,7 @@ class ReferenceModel(mesa.Model):
             return
         if self.agreed[k] and self.agreed_day[k] == self.day - 1:
             self.in_force = True
+            self.tell("ceasefire_starts", issue=k, scope=self.level[k])
         if not self.in_force:
             return
         scope = self.level[k]
@@ -273,8 +298,10 @@ class ReferenceModel(mesa.Model):
         term = self.config.issues[k].duration_days
         if ends:
             self.in_force, self.collapsed = False, True
+            self.tell("collapse", issue=k, days=self.ceasefire_days)
         elif term is not None and self.ceasefire_days >= term:
             self.in_force = False  # reached its term: held
+            self.tell("term_completed", issue=k, days=self.ceasefire_days)
 
     # -- the outcome record (§7) ----------------------------------------------------------
 

@@ -59,6 +59,8 @@ class RefActor(mesa.Agent):
         chance = rules.announce_chance(self.propensity, pull, model.calendar.announcement_days)
         if model.happens("announce", chance, self.key):
             self.announced_day = model.day
+            model.tell("announce", actor=self.key, chance=chance, pull=pull,
+                       followed=[j for j in self.follows if model.actors[j].announced_before(model.day)])
 
 
 class RefMediator(RefActor):
@@ -83,7 +85,10 @@ class RefMediator(RefActor):
         model.note_argmax(margins, best_at)
         best = float(rules.GRID[best_at])
         shift = sum(b * (model.actors[p].positions[issue] - best) for p, b in self.bias.items())
-        return model.snap(best + model.config.talks.bias_scale * shift)
+        level = model.snap(best + model.config.talks.bias_scale * shift)
+        model.tell("proposal", actor=self.key, issue=issue, level=level, by=self.key,
+                   maximin=best, margin=margins[best_at])
+        return level
 
     def build_trust(self) -> None:
         """After a session, each party's trust in each other party rises by
@@ -91,7 +96,10 @@ class RefMediator(RefActor):
         for party in self.model.parties:
             in_me = party.trust_in_third[self.key]
             for j in party.trust:
+                before = party.trust[j]
                 party.trust[j] = rules.mediation(party.trust[j], self.trust_building, in_me)
+                self.model.tell("trust", actor=party.key, other=j, before=before,
+                                after=party.trust[j], cause="mediation", source=self.key)
 
 
 class RefGuarantor(RefActor):
@@ -175,12 +183,18 @@ class RefParty(RefActor):
         for j in self.trust:
             other = self.model.actors[j]
             if self.present and not other.present:
+                before = self.trust[j]
                 self.trust[j] *= 1.0 - other.audience_cost
+                self.model.tell("trust", actor=self.key, other=j, before=before,
+                                after=self.trust[j], cause="no_show", source=j)
 
     def receive_signal(self, ratio: float) -> None:
         """A completed exchange stage is a costly signal of reciprocity, both ways (§3)."""
         for j in self.trust:
+            before = self.trust[j]
             self.trust[j] = rules.bayes_ratio(self.trust[j], ratio)
+            self.model.tell("trust", actor=self.key, other=j, before=before, after=self.trust[j],
+                            cause="signal", source=j)
 
     # -- talks ----------------------------------------------------------------------------
 
@@ -200,13 +214,17 @@ class RefParty(RefActor):
         ``u + ε ≥ aspiration`` with logistic decision noise ε (§5 step 3)."""
         model = self.model
         if not (self.present or level <= self.mandate[issue]):
+            model.tell("response", actor=self.key, issue=issue, level=level, accepted=False,
+                       mandate=self.mandate[issue])
             return False
         value = self.utility(issue, level)
         noise = logistic_from(model.draw("respond", self.key, issue), model.config.talks.decision_noise)
-        if model.less(value + noise, aspiration):
-            return False
-        self.agreed_utility[issue] = value
-        return True
+        accepted = not model.less(value + noise, aspiration)
+        model.tell("response", actor=self.key, issue=issue, level=level, accepted=accepted,
+                   utility=value, noise=noise, aspiration=aspiration)
+        if accepted:
+            self.agreed_utility[issue] = value
+        return accepted
 
     # -- the ceasefire --------------------------------------------------------------------
 
@@ -214,12 +232,18 @@ class RefParty(RefActor):
         """Violate today: deliberately (opportunistic types only), by accident, or in
         retaliation for a violation observed yesterday (§6)."""
         happens = self.model.happens
-        deliberate = (not self.reciprocating
-                      and happens("violate", self.violation_rate * scope * (1.0 - deterrence), self.key))
-        self.violated = (deliberate
-                         or happens("accident", self.accident_rate * scope, self.key)
-                         or (self.saw_violation and happens("retaliate", self.retaliation, self.key)))
+        deliberate_chance = self.violation_rate * scope * (1.0 - deterrence)
+        deliberate = not self.reciprocating and happens("violate", deliberate_chance, self.key)
+        accident = not deliberate and happens("accident", self.accident_rate * scope, self.key)
+        retaliating = (not (deliberate or accident) and self.saw_violation
+                       and happens("retaliate", self.retaliation, self.key))
+        self.violated = deliberate or accident or retaliating
         self.violations += self.violated
+        if self.violated:
+            why = "deliberate" if deliberate else "accident" if accident else "retaliation"
+            chances = {"deliberate": deliberate_chance, "accident": self.accident_rate * scope,
+                       "retaliation": self.retaliation}
+            self.model.tell("violation", actor=self.key, reason=why, chance=chances[why])
 
     def observe(self, scope: float, seen: float, false_alarm: float) -> None:
         """See each counterpart's conduct through a noisy channel: a real violation with
@@ -241,15 +265,22 @@ class RefParty(RefActor):
             report_o = rules.seen_chance(p_o, seen * scope, false_alarm * scope)
             like_r = report_r if saw else 1.0 - report_r
             like_o = report_o if saw else 1.0 - report_o
+            before = self.trust[j]
             self.trust[j] = rules.bayes(self.trust[j], like_r, like_o)
+            self.model.tell("observation", actor=self.key, other=j, saw=saw,
+                            violated=other.violated, before=before, after=self.trust[j])
 
     def exit(self) -> bool:
         """After seeing a violation by j, declare the ceasefire over with chance
         ``exit_rate·(1 − T_eff[i][j])``, using the trust just updated (§6)."""
         for j, saw in self.seen.items():
             chance = rules.exit_chance(self.exit_rate, self.effective_trust(j))
-            if saw and self.model.happens("exit", chance, self.key, j):
-                return True
+            if saw:
+                leaves = self.model.happens("exit", chance, self.key, j)
+                self.model.tell("exit" if leaves else "stays", actor=self.key, other=j,
+                                chance=chance, effective_trust=self.effective_trust(j))
+                if leaves:
+                    return True
         return False
 
 

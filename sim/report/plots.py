@@ -1,0 +1,560 @@
+"""Figures of a results folder, legible on a classroom projector (``negsim plot``).
+
+Every figure is drawn from the files of a finished results folder, never from a live model:
+
+- a run (``kind: run``): outcome shares with 95% intervals, leaders' attendance, ceasefire
+  survival, trust over time (:func:`run_figures`);
+- a comparison (``kind: compare``): shares per scenario and paired differences from the first
+  (:func:`compare_figures`);
+- a sweep (``kind: sweep``): output shares along one parameter, heatmaps over two, and
+  sensitivity indices (:func:`sweep_figures`).
+
+:func:`figures` returns matplotlib ``Figure`` objects (the tests read their text);
+:func:`write_figures` saves each as PNG and SVG in ``<folder>/figures/``. Figures are built
+with :class:`matplotlib.figure.Figure`, never pyplot, so nothing global changes and no
+display is needed (the Agg renderer draws the PNG). Colours are the Okabe–Ito palette, which
+readers with the common colour-vision deficiencies can tell apart (Okabe & Ito 2008).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import yaml
+from matplotlib.figure import Figure
+
+from sim.errors import UserError
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000"]
+"""Okabe & Ito (2008), 'Color Universal Design': blue, orange, green, purple, sky blue,
+vermillion, yellow, black."""
+
+OUTCOME_STYLE = {  # outcome: (label, colour)
+    "no_talks": ("No talks (a party boycotts)", "#999999"),
+    "no_agreement": ("No agreement", "#D55E00"),
+    "exchange_only": ("Prisoner exchange only", "#56B4E9"),
+    "ceasefire_collapsed": ("Ceasefire agreed, then collapsed", "#E69F00"),
+    "ceasefire_holding": ("Ceasefire agreed and held", "#009E73"),
+}
+
+STYLE = {
+    "font.size": 15, "axes.titlesize": 18, "axes.titleweight": "bold", "axes.labelsize": 16,
+    "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.alpha": 0.3, "axes.axisbelow": True, "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+}
+"""Large type for a projector; SVG text stays text (searchable, sharp in the report)."""
+
+SIZE = (13, 7.3)
+"""16:9, the shape of a projector."""
+
+NOT_A_FORECAST = ("Shares are conditional on the scenario's assumptions; they are not "
+                  "forecasts.")
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What every figure needs to know about a results folder."""
+
+    path: Path
+    kind: str
+    metadata: dict
+    scenario: dict
+
+    @property
+    def caption(self) -> str:
+        """The line at the foot of every figure: scenario, runs, seed."""
+        meta, title = self.metadata, self.scenario.get("title", "")
+        runs = f"{int(meta['runs']):,} runs"
+        if self.kind == "compare":
+            names = " vs ".join(s["label"] for s in meta["scenarios"])
+            return f"Scenarios: {names} · {runs} each · seed {meta['seed']}"
+        if self.kind == "sweep":
+            points = meta.get("points")
+            per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
+            return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
+        changed = sum(word == "--set" or word.startswith("--set=") for word in meta.get("argv") or [])
+        title += f" with {changed} --set change{'s' if changed > 1 else ''}" if changed else ""
+        return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
+
+    def date(self, day: int):
+        start = self.scenario.get("start_date")
+        if not start:
+            return None
+        import datetime as dt
+
+        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        return start + dt.timedelta(days=int(day))
+
+
+def _stem(meta: dict) -> str:
+    scenario = meta.get("scenario") or {}
+    return scenario.get("stem") or meta.get("base") or "scenario"
+
+
+def open_folder(folder: str | Path) -> Folder:
+    """Read ``metadata.json`` and ``scenario.yaml`` of a finished results folder."""
+    path = Path(folder)
+    if not (path / "metadata.json").is_file():
+        raise UserError(f"{path}: not a results folder (no metadata.json)")
+    metadata = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    scenario_file = path / "scenario.yaml"
+    scenario = (yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+                if scenario_file.is_file() else {})
+    kind = metadata.get("kind", "run")
+    if kind not in BUILDERS:
+        raise UserError(f"{path}: cannot draw a results folder of kind {kind!r}")
+    return Folder(path, kind, metadata, scenario or {})
+
+
+# -- the entry points ----------------------------------------------------------------------
+
+
+def figures(folder: str | Path) -> dict[str, Figure]:
+    """Every figure of a results folder, by file name (without extension)."""
+    opened = open_folder(folder)
+    with matplotlib.rc_context(STYLE):
+        return BUILDERS[opened.kind](opened)
+
+
+def write_figures(folder: str | Path) -> list[Path]:
+    """Write each figure of ``folder`` as PNG and SVG into ``folder/figures/``."""
+    drawn = figures(folder)
+    target = Path(folder) / "figures"
+    target.mkdir(exist_ok=True)
+    written = []
+    with matplotlib.rc_context(STYLE):
+        for name, fig in drawn.items():
+            for suffix, options in ((".png", {"dpi": 110}), (".svg", {})):
+                path = target / f"{name}{suffix}"
+                fig.savefig(path, **options, metadata=_file_metadata(suffix))
+                written.append(path)
+    return written
+
+
+def _file_metadata(suffix: str) -> dict:
+    """No creation dates in the files: the same folder gives the same figures."""
+    return {"Date": None} if suffix == ".svg" else {"Software": "negsim (matplotlib)"}
+
+
+def _figure(folder: Folder, title: str, subtitle: str | None = None, ncols: int = 1,
+            size=SIZE) -> tuple[Figure, list]:
+    """A figure with its title, a subtitle saying what is shown, and the caption line."""
+    import textwrap
+
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(1, ncols, squeeze=False)[0].tolist()
+    fig.suptitle(title, fontsize=20, fontweight="bold", x=0.01, ha="left")
+    lines = [line for part in (subtitle or "").split("\n") for line in textwrap.wrap(part, 135)]
+    # supxlabel: the layout engine keeps room for it below the axes
+    fig.supxlabel("\n".join([*lines, folder.caption]), x=0.01, ha="left", fontsize=12.5,
+                  color="#333333", linespacing=1.4)
+    return fig, axes
+
+
+def figure_text(fig: Figure) -> str:
+    """Every piece of text on a figure (titles, labels, ticks, notes), for tests."""
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
+
+
+# -- a run ---------------------------------------------------------------------------------
+
+
+def run_figures(folder: Folder) -> dict[str, Figure]:
+    summary = pd.read_csv(folder.path / "summary.csv")
+    daily = pd.read_csv(folder.path / "daily.csv")
+    drawn = {"outcomes": outcome_figure(folder, summary),
+             "attendance": attendance_figure(folder, summary)}
+    ceasefire = _ceasefire_issue(folder.scenario)
+    if ceasefire is not None:
+        replicates = pd.read_parquet(folder.path / "replicates.parquet")
+        drawn["ceasefire_survival"] = survival_figure(folder, replicates, daily, ceasefire)
+    if any(_trust_pairs(daily)):
+        drawn["trust"] = trust_figure(folder, daily)
+    return drawn
+
+
+def outcome_figure(folder: Folder, summary: pd.DataFrame) -> Figure:
+    rows = summary[summary["metric"] == "outcome"].set_index("category")
+    order = [o for o in OUTCOME_STYLE if o in rows.index][::-1]
+    fig, (ax,) = _figure(folder, "How often each outcome happens",
+                         "Bars: share of simulated runs; black lines: 95% intervals (Wilson). "
+                         + NOT_A_FORECAST)
+    _share_bars(ax, [OUTCOME_STYLE[o][0] for o in order], rows.loc[order],
+                [OUTCOME_STYLE[o][1] for o in order])
+    ax.set_xlabel("Share of runs (%)")
+    return fig
+
+
+def attendance_figure(folder: Folder, summary: pd.DataFrame) -> Figure:
+    actors = folder.scenario.get("actors", {})
+    attended = summary[summary["metric"] == "attended"].set_index("category")
+    met = summary[summary["metric"] == "leaders_met"]
+    labels = [f"{actors.get(a, {}).get('leader', a)} ({actors.get(a, {}).get('name', a)})"
+              for a in attended.index]
+    table = pd.concat([attended, met.set_index("category")])
+    labels.append("All party leaders met")
+    colours = [OKABE_ITO[0]] * len(attended) + [OKABE_ITO[1]]
+    fig, (ax,) = _figure(folder, "Which leaders come to the talks",
+                         "Share of runs in which each leader attends; black lines: 95% "
+                         "intervals (Wilson).")
+    _share_bars(ax, labels[::-1], table.iloc[::-1], colours[::-1])
+    ax.set_xlabel("Share of runs in which the leader attends (%)")
+    return fig
+
+
+def _share_bars(ax, labels: list[str], rows: pd.DataFrame, colours: list[str]) -> None:
+    """Horizontal bars of shares (in %) with their intervals and a value at each bar."""
+    share, low, high = (100 * rows[c].to_numpy(dtype=float) for c in ("share", "ci_low", "ci_high"))
+    y = np.arange(len(labels))
+    ax.barh(y, share, color=colours, height=0.65)
+    ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor="black",
+                elinewidth=2, capsize=6)
+    for yi, s, lo, hi in zip(y, share, low, high, strict=True):
+        ax.text(min(hi + 1.5, 101), yi, f"{s:.1f}%  ({lo:.1f}–{hi:.1f})", va="center",
+                fontsize=14)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, 125)
+    ax.set_xticks(range(0, 101, 20))
+    ax.grid(axis="y", visible=False)
+
+
+def _ceasefire_issue(scenario: dict) -> str | None:
+    return next((k for k, v in scenario.get("issues", {}).items()
+                 if v.get("kind") == "ceasefire"), None)
+
+
+def kaplan_meier(days: np.ndarray, collapsed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Survival of agreed ceasefires by days in force: ``t``, ``S(t)`` and a 95% band.
+
+    A ceasefire that collapsed after d days in force is an event at d; one that reached its
+    term or the horizon intact is censored at d (it is known to have survived that long).
+    The band uses Greenwood's variance. With no censoring before t, S(t) is simply the share
+    of agreed ceasefires that had not collapsed within t days.
+    """
+    days, collapsed = np.asarray(days, dtype=int), np.asarray(collapsed, dtype=bool)
+    t = np.arange(0, int(days.max(initial=0)) + 1)
+    at_risk = np.array([(days >= k).sum() for k in t])
+    events = np.bincount(days[collapsed], minlength=len(t))[: len(t)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(at_risk > 0, 1 - events / np.maximum(at_risk, 1), 1.0)
+        survival = np.cumprod(factor)
+        terms = np.where((at_risk > events) & (at_risk > 0),
+                         events / (at_risk * np.maximum(at_risk - events, 1)), 0.0)
+        se = survival * np.sqrt(np.cumsum(terms))
+    return t, survival, np.clip(survival - 1.96 * se, 0, 1), np.clip(survival + 1.96 * se, 0, 1)
+
+
+def survival_figure(folder: Folder, replicates: pd.DataFrame, daily: pd.DataFrame,
+                    issue: str) -> Figure:
+    spec = folder.scenario["issues"][issue]
+    agreed = replicates[replicates[f"agreed.{issue}"].astype(bool)]
+    term = spec.get("duration_days")
+    fig, (left, right) = _figure(
+        folder, f"Does the ceasefire last? ({spec.get('label', issue)})",
+        "Left: of the runs in which a ceasefire was agreed, the share not yet collapsed after "
+        "t days in force (Kaplan–Meier; a ceasefire that reached its term or the horizon "
+        "intact counts as surviving until then).\nRight: share of ALL runs with a ceasefire "
+        "in force on each day.", ncols=2)
+    left.set_title(f"Agreed ceasefires still in force\n({len(agreed):,} of "
+                   f"{len(replicates):,} runs agreed one)", fontsize=15)
+    if len(agreed):
+        collapsed = (agreed["outcome"].astype(str) == "ceasefire_collapsed").to_numpy()
+        t, s, lo, hi = kaplan_meier(agreed["ceasefire_days"].to_numpy(), collapsed)
+        left.fill_between(t, 100 * lo, 100 * hi, step="post", color=OKABE_ITO[0], alpha=0.2,
+                          label="95% interval")
+        left.step(t, 100 * s, where="post", color=OKABE_ITO[0], linewidth=3,
+                  label="Still in force")
+        if term:
+            left.axvline(term, color="black", linestyle=":", linewidth=2)
+            left.text(term, 4, f" {term}-day term ends", fontsize=13, ha="right",
+                      rotation=90, va="bottom")
+        left.legend(loc="lower left")
+    else:
+        left.text(0.5, 0.5, "No ceasefire was agreed\nin any run", ha="center", va="center",
+                  transform=left.transAxes, fontsize=16)
+    left.set_xlabel("Days since the ceasefire began")
+    left.set_ylabel("Share of agreed ceasefires (%)")
+    left.set_ylim(0, 102)
+    right.set_title("Runs with a ceasefire in force\n(all runs, by date)", fontsize=15)
+    right.plot(daily["day"], 100 * daily["ceasefire_in_force"], color=OKABE_ITO[1],
+               linewidth=3)
+    right.set_ylabel("Share of all runs (%)")
+    right.set_ylim(0, max(1.0, 100 * daily["ceasefire_in_force"].max() * 1.15))
+    _day_axis(right, folder, daily["day"])
+    return fig
+
+
+def _trust_pairs(daily: pd.DataFrame) -> list[tuple[str, str]]:
+    pattern = re.compile(r"^trust\.([^.]+)\.([^.]+)$")
+    return [m.groups() for c in daily.columns if (m := pattern.match(c))]
+
+
+def trust_figure(folder: Folder, daily: pd.DataFrame) -> Figure:
+    actors = folder.scenario.get("actors", {})
+    fig, (ax,) = _figure(folder, "How trust between the parties changes",
+                         "Trust = a party's belief (0–1) that the other is a reciprocating "
+                         "type. Lines: mean over runs; shaded: the middle 80% of runs "
+                         "(10th to 90th percentile).")
+    top = 0.0
+    for n, (i, j) in enumerate(_trust_pairs(daily)):
+        colour = OKABE_ITO[n % len(OKABE_ITO)]
+        label = f"{actors.get(i, {}).get('name', i)}'s trust in {actors.get(j, {}).get('name', j)}"
+        base = f"trust.{i}.{j}"
+        if f"{base}.p10" in daily:
+            ax.fill_between(daily["day"], daily[f"{base}.p10"], daily[f"{base}.p90"],
+                            color=colour, alpha=0.18, linewidth=0)
+            top = max(top, daily[f"{base}.p90"].max())
+        ax.plot(daily["day"], daily[base], color=colour, linewidth=3, label=label)
+        top = max(top, daily[base].max())
+    _mark_sessions(ax, folder)
+    ax.set_ylabel("Trust (0 = none, 1 = full)")
+    ax.set_ylim(0, min(1.0, top * 1.15 + 0.02))
+    ax.legend(loc="lower right")
+    _day_axis(ax, folder, daily["day"])
+    return fig
+
+
+def _mark_sessions(ax, folder: Folder) -> None:
+    cal = folder.scenario.get("calendar", {})
+    every, sessions = cal.get("session_every_days", 14), cal.get("sessions", 3)
+    for s in range(sessions):
+        ax.axvline(s * every, color="#666666", linestyle=":", linewidth=1.5,
+                   label="Negotiation session" if s == 0 else None)
+
+
+def _day_axis(ax, folder: Folder, days: pd.Series) -> None:
+    """Days on the x axis, with the calendar date under each tick when there is one."""
+    first, last = int(days.min()), int(days.max())
+    step = 7 if last - first <= 63 else 14
+    ticks = [d for d in range(0, last + 1, step)]
+    if first <= -step // 2:  # a tick at the first announcement day unless it crowds day 0
+        ticks = [first, *ticks]
+    labels = []
+    for d in ticks:
+        date = folder.date(d)
+        labels.append(str(d) if date is None else f"{d}\n{date.day} {date:%b}")
+    ax.set_xticks(ticks, labels)
+    ax.set_xlim(first, last)
+    ax.set_xlabel("Day (0 = first session)" + (", with date" if folder.date(0) else ""))
+
+
+# -- a comparison --------------------------------------------------------------------------
+
+
+def compare_figures(folder: Folder) -> dict[str, Figure]:
+    shares = pd.read_csv(folder.path / "shares.csv")
+    differences = pd.read_csv(folder.path / "differences.csv")
+    return {"compare_outcomes": compare_shares_figure(folder, shares),
+            "compare_differences": compare_differences_figure(folder, differences)}
+
+
+def _labels(folder: Folder, table: pd.DataFrame) -> list[str]:
+    given = [s["label"] for s in folder.metadata.get("scenarios", [])]
+    return given or list(dict.fromkeys(table["scenario"]))
+
+
+def compare_shares_figure(folder: Folder, shares: pd.DataFrame) -> Figure:
+    rows = shares[shares["metric"] == "outcome"]
+    labels = _labels(folder, rows)
+    outcomes = [o for o in OUTCOME_STYLE if o in set(rows["category"])][::-1]
+    fig, (ax,) = _figure(folder, "Outcome shares in each scenario",
+                         "Bars: share of runs; black lines: 95% intervals (Wilson). Every "
+                         "scenario uses the same seed. " + NOT_A_FORECAST)
+    height = 0.8 / len(labels)
+    for n, label in enumerate(labels):
+        mine = rows[rows["scenario"] == label].set_index("category").reindex(outcomes)
+        y = np.arange(len(outcomes)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
+        share = 100 * mine["share"].to_numpy(dtype=float)
+        low, high = 100 * mine["ci_low"].to_numpy(dtype=float), 100 * mine["ci_high"].to_numpy(dtype=float)
+        ax.barh(y, share, height=height * 0.92, color=OKABE_ITO[n % len(OKABE_ITO)], label=label)
+        ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor="black",
+                    elinewidth=1.5, capsize=4)
+        for yi, s in zip(y, share, strict=True):
+            ax.text(s + 1.5, yi, f"{s:.1f}%", va="center", fontsize=12)
+    ax.set_yticks(np.arange(len(outcomes)), [OUTCOME_STYLE[o][0] for o in outcomes])
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Share of runs (%)")
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="outside right center", title="Scenario")
+    return fig
+
+
+def compare_differences_figure(folder: Folder, differences: pd.DataFrame) -> Figure:
+    rows = differences[differences["metric"] == "outcome"]
+    labels = [s for s in _labels(folder, rows) if s in set(rows["scenario"])]
+    baseline = rows["baseline"].iloc[0] if len(rows) else "the first scenario"
+    outcomes = [o for o in OUTCOME_STYLE if o in set(rows["category"])][::-1]
+    fig, (ax,) = _figure(
+        folder, f"How each scenario changes the outcomes, compared with {baseline}",
+        "Dots: difference in share (percentage points) from the first scenario, paired run by "
+        "run (same random draws); lines: 95% intervals.\nFilled dots: the interval excludes "
+        "zero; hollow: the difference could be zero.")
+    height = 0.8 / max(len(labels), 1)
+    for n, label in enumerate(labels):
+        mine = rows[rows["scenario"] == label].set_index("category").reindex(outcomes)
+        y = np.arange(len(outcomes)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
+        diff = 100 * mine["diff"].to_numpy(dtype=float)
+        low, high = 100 * mine["ci_low"].to_numpy(dtype=float), 100 * mine["ci_high"].to_numpy(dtype=float)
+        colour = OKABE_ITO[(n + 1) % len(OKABE_ITO)]
+        ax.errorbar(diff, y, xerr=[diff - low, high - diff], fmt="none", ecolor=colour,
+                    elinewidth=3, capsize=5)
+        significant = (low > 0) | (high < 0)
+        ax.scatter(diff, y, s=140, color=colour, zorder=3, label=f"{label} − {baseline}",
+                   facecolors=[colour if s else "white" for s in significant], linewidths=2.5)
+        for yi, d in zip(y, diff, strict=True):
+            ax.annotate(f"{d:+.1f}", (d, yi), xytext=(0, 10), textcoords="offset points",
+                        ha="center", fontsize=12)
+    ax.axvline(0, color="black", linewidth=1.5)
+    ax.set_yticks(np.arange(len(outcomes)), [OUTCOME_STYLE[o][0] for o in outcomes])
+    ax.set_xlabel("Difference in share of runs (percentage points)")
+    limit = max(1.0, float(np.nanmax(np.abs(100 * rows[["ci_low", "ci_high"]].to_numpy(
+        dtype=float)), initial=0.0)) * 1.2)
+    ax.set_xlim(-limit, limit)
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="outside right center", title="Difference")
+    return fig
+
+
+# -- a sweep -------------------------------------------------------------------------------
+
+
+SHARE_SUFFIXES = (".share", ".ci_low", ".ci_high")
+OTHER_COLUMNS = {"point", "runs", "n"}
+
+
+def sweep_parameters(points: pd.DataFrame) -> list[str]:
+    """The parameter columns of ``points.csv``: everything but the outputs' columns."""
+    return [c for c in points.columns
+            if not c.endswith(SHARE_SUFFIXES) and c not in OTHER_COLUMNS]
+
+
+def sweep_outputs(points: pd.DataFrame) -> list[str]:
+    return [c.removesuffix(".share") for c in points.columns if c.endswith(".share")]
+
+
+def sweep_figures(folder: Folder) -> dict[str, Figure]:
+    points = pd.read_csv(folder.path / "points.csv")
+    parameters, outputs = sweep_parameters(points), sweep_outputs(points)
+    drawn: dict[str, Figure] = {}
+    if len(parameters) == 1:
+        drawn["sweep_lines"] = sweep_line_figure(folder, points, parameters[0], outputs)
+    elif len(parameters) == 2:
+        for output in outputs:
+            drawn[f"sweep_heatmap_{output}"] = sweep_heatmap_figure(folder, points, parameters,
+                                                                    output)
+    indices_file = folder.path / "indices.csv"
+    if indices_file.is_file():
+        table = pd.read_csv(indices_file)
+        for output in dict.fromkeys(table["output"]):
+            drawn[f"sensitivity_{output}"] = sensitivity_figure(
+                folder, table[table["output"] == output], output)
+    return drawn
+
+
+def _output_label(output: str) -> str:
+    return OUTCOME_STYLE.get(output, (output.replace("_", " "), None))[0]
+
+
+def sweep_line_figure(folder: Folder, points: pd.DataFrame, parameter: str,
+                      outputs: list[str]) -> Figure:
+    fig, (ax,) = _figure(folder, f"Outcome shares as {parameter} changes",
+                         "Lines: share of runs at each value; shaded: 95% intervals. "
+                         + NOT_A_FORECAST)
+    numeric = pd.api.types.is_numeric_dtype(points[parameter])
+    table = points.sort_values(parameter) if numeric else points
+    x = table[parameter].to_numpy() if numeric else np.arange(len(table))
+    for n, output in enumerate(outputs):
+        colour = OUTCOME_STYLE.get(output, (None, OKABE_ITO[n % len(OKABE_ITO)]))[1]
+        ax.fill_between(x, 100 * table[f"{output}.ci_low"], 100 * table[f"{output}.ci_high"],
+                        color=colour, alpha=0.2, linewidth=0)
+        ax.plot(x, 100 * table[f"{output}.share"], color=colour, linewidth=3, marker="o",
+                label=_output_label(output))
+    if not numeric:
+        ax.set_xticks(x, table[parameter].astype(str))
+    ax.set_xlabel(f"{parameter} (value set in the scenario)")
+    ax.set_ylabel("Share of runs (%)")
+    ax.set_ylim(0, 100)
+    ax.legend(loc="best")
+    return fig
+
+
+def sweep_heatmap_figure(folder: Folder, points: pd.DataFrame, parameters: list[str],
+                         output: str) -> Figure:
+    px, py = parameters
+    fig, (ax,) = _figure(folder, f"{_output_label(output)}: share of runs over two parameters",
+                         "Colour and number: share of runs (%) at each combination. "
+                         + NOT_A_FORECAST)
+    grid = points.pivot_table(index=py, columns=px, values=f"{output}.share", aggfunc="mean")
+    if grid.isna().to_numpy().any() or grid.size > 400:  # not a grid: scattered points
+        cloud = ax.scatter(points[px], points[py], c=100 * points[f"{output}.share"], s=90,
+                           cmap="viridis", vmin=0, vmax=100)
+        fig.colorbar(cloud, ax=ax, label="Share of runs (%)")
+    else:
+        image = ax.imshow(100 * grid.to_numpy(), origin="lower", cmap="viridis", vmin=0,
+                          vmax=100, aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
+        if grid.size <= 100:
+            for (r, c), v in np.ndenumerate(100 * grid.to_numpy()):
+                ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=12,
+                        color="white" if v < 60 else "black")
+        fig.colorbar(image, ax=ax, label="Share of runs (%)")
+        ax.grid(False)
+    ax.set_xlabel(px)
+    ax.set_ylabel(py)
+    return fig
+
+
+def _tick(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+SENSITIVITY_WORDS = {
+    "S1": "first-order index S1 (this parameter alone)",
+    "ST": "total index ST (with interactions)",
+    "mu_star": "Morris μ* (mean absolute effect of a step)",
+}
+
+
+def sensitivity_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
+    kinds = [k for k in ("S1", "ST", "mu_star") if k in set(table["index"])]
+    main = "ST" if "ST" in kinds else kinds[0]
+    parameters = (table[table["index"] == main].sort_values("value")["parameter"].tolist())
+    fig, (ax,) = _figure(folder, f"Which assumption matters most for "
+                                 f"'{_output_label(output)}'?",
+                         "Bars: sensitivity index of each parameter; black lines: 95% "
+                         "confidence intervals (bootstrap). Longer bar = the output depends "
+                         "more on that parameter.")
+    height = 0.8 / len(kinds)
+    for n, kind in enumerate(kinds):
+        rows = table[table["index"] == kind].set_index("parameter").reindex(parameters)
+        y = np.arange(len(parameters)) - (n - (len(kinds) - 1) / 2) * height
+        value, conf = rows["value"].to_numpy(dtype=float), rows["conf"].to_numpy(dtype=float)
+        ax.barh(y, value, height=height * 0.9, color=OKABE_ITO[n], label=SENSITIVITY_WORDS[kind])
+        ax.errorbar(value, y, xerr=np.nan_to_num(conf), fmt="none", ecolor="black",
+                    elinewidth=1.5, capsize=4)
+    ax.set_yticks(np.arange(len(parameters)), parameters)
+    ax.axvline(0, color="black", linewidth=1)
+    ax.set_xlabel("Index value" + (" (share of the output's variance)" if main != "mu_star"
+                                   else " (change in share per unit of range)"))
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="best")
+    return fig
+
+
+BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
+    "run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
+"""Which figures each kind of results folder gets."""
+

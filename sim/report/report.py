@@ -1,0 +1,413 @@
+"""A self-contained HTML handout of a results folder (``negsim report``).
+
+One file, nothing to fetch: CSS inline, figures as inline SVG (text kept as text), no scripts.
+It says what was run (scenario, runs, seed, versions, date), lists the assumptions (every
+parameter of the resolved scenario with its description from the config), shows the results
+tables and figures, states that shares are conditional on those assumptions and are not
+forecasts, and gives the command that reproduces the numbers (without the paths of the
+machine it ran on). Like the figures, it reads only the results folder.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+
+from sim.report import plots
+
+NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
+                  "forecasts: they say how often each outcome happens in a model built on "
+                  "these assumptions, not what will happen.")
+
+DROPPED_OPTIONS = {"--out", "--resume", "--workers", "-w", "--chunk-size", "--dask"}
+"""Options that change where or how fast a run is computed, never its numbers."""
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin-bottom: .2rem; }
+h2 { font-size: 1.35rem; border-bottom: 2px solid #0072B2; padding-bottom: .2rem; margin-top: 2.2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.4rem; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; }
+th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f2f6fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code, pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: .9rem; }
+pre { background: #f5f5f5; padding: .7rem; overflow-x: auto; white-space: pre-wrap; }
+.caveat { background: #fff4e0; border-left: 5px solid #E69F00; padding: .6rem .9rem; font-weight: 600; }
+.lead { color: #444; }
+figure { margin: 1.2rem 0; }
+figure svg { width: 100%; height: auto; }
+figcaption { font-size: .9rem; color: #444; }
+.muted { color: #666; font-size: .85rem; }
+table.params { width: 100%; table-layout: fixed; }
+table.params th:nth-child(1) { width: 32%; } table.params th:nth-child(2) { width: 12%; }
+table.params th:nth-child(4) { width: 16%; }
+table.params td:first-child { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace;
+                              font-size: .8rem; overflow-wrap: anywhere; }
+@media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
+"""
+
+
+def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
+    opened = plots.open_folder(folder)
+    target = Path(out) if out is not None else opened.path / "report.html"
+    target.write_text(render(opened), encoding="utf-8")
+    return target
+
+
+def render(opened: plots.Folder) -> str:
+    """The whole HTML document of one results folder."""
+    sections = [_header(opened), _what_was_run(opened),
+                f'<p class="caveat">{html.escape(NOT_A_FORECAST)}</p>',
+                *RESULTS[opened.kind](opened), _figures(opened), _assumptions(opened),
+                _reproduce(opened)]
+    title = html.escape(_title(opened))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(sections) + "\n</body>\n</html>\n")
+
+
+# -- what was run --------------------------------------------------------------------------
+
+
+def _title(opened: plots.Folder) -> str:
+    meta, title = opened.metadata, opened.scenario.get("title", "")
+    if opened.kind == "compare":
+        return "Comparison: " + " vs ".join(s["label"] for s in meta["scenarios"])
+    if opened.kind == "sweep":
+        return f"Sweep over {title or plots._stem(meta)}"
+    return title or plots._stem(meta)
+
+
+def _header(opened: plots.Folder) -> str:
+    description = html.escape(opened.scenario.get("description", ""))
+    if description and opened.kind == "compare":
+        first = html.escape(opened.metadata["scenarios"][0]["label"])
+        description = f"<strong>The first scenario, {first}:</strong> {description}"
+    lead = f'<p class="lead">{description}</p>' if description else ""
+    return f"<h1>{html.escape(_title(opened))}</h1>\n{lead}"
+
+
+def _what_was_run(opened: plots.Folder) -> str:
+    meta = opened.metadata
+    rows = [("Kind of results", {"run": "one scenario (negsim run)",
+                                  "compare": "a comparison of scenarios (negsim compare)",
+                                  "sweep": "a parameter sweep (negsim sweep)"}[opened.kind])]
+    if opened.kind == "compare":
+        rows.append(("Scenarios", ", ".join(s["label"] for s in meta["scenarios"])
+                     + f" (differences are taken from {meta['scenarios'][0]['label']})"))
+    else:
+        rows.append(("Scenario", f"{plots._stem(meta)}: {opened.scenario.get('title', '')}"))
+    runs = int(meta["runs"])
+    rows += [("Runs", f"{runs:,}" + (" per scenario" if opened.kind == "compare" else "")
+              + (" per point" if opened.kind == "sweep" else "")),
+             ("Seed", str(meta["seed"]))]
+    if opened.kind == "sweep" and meta.get("points"):
+        rows.append(("Parameter points", f"{int(meta['points']):,}"))
+    rows += [("Versions", f"negsim {meta.get('negsim')}, model rules {meta.get('model')}, "
+                          f"Mesa {meta.get('mesa')}, numpy {meta.get('numpy')}, "
+                          f"Python {meta.get('python')}"),
+             ("Computed (UTC)", str(meta.get("time_utc", "")).replace("T", " ")),
+             ("Code commit", str(meta.get("git_commit") or "unknown"))]
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in rows)
+    return f"<h2>What was run</h2>\n<table>{body}</table>"
+
+
+# -- results tables ------------------------------------------------------------------------
+
+
+def _pct(share: float) -> str:
+    return f"{100 * float(share):.1f}%"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{100 * float(low):.1f}–{100 * float(high):.1f}%"
+
+
+def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1,
+           css: str = "") -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="num">{html.escape(c)}</td>' if i >= numeric_from
+                         else f"<td>{html.escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    opening = f'<table class="{css}">' if css else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _run_results(opened: plots.Folder) -> list[str]:
+    summary = pd.read_csv(opened.path / "summary.csv")
+    actors = opened.scenario.get("actors", {})
+    issues = opened.scenario.get("issues", {})
+
+    def rows(metric: str, label) -> list[list[str]]:
+        table = summary[summary["metric"] == metric]
+        return [[label(r.category), _pct(r.share), _interval(r.ci_low, r.ci_high)]
+                for r in table.itertuples()]
+
+    def leader(a: str) -> str:
+        return f"{actors.get(a, {}).get('leader', a)} ({actors.get(a, {}).get('name', a)})"
+
+    header = ["", "Share of runs", "95% interval"]
+    outcome = rows("outcome", lambda o: plots.OUTCOME_STYLE.get(o, (o,))[0] + f" ({o})")
+    attendance = rows("attended", leader) + rows("leaders_met", lambda _: "All party leaders met")
+    agreed = rows("agreed", lambda k: issues.get(k, {}).get("label", k))
+    return ["<h2>Results</h2>",
+            f"<p>Each share counts the runs (simulated histories) with that result, out of "
+            f"{int(opened.metadata['runs']):,}; the 95% intervals (Wilson) show how much the "
+            f"share could move with another set of runs.</p>",
+            "<h3>Outcome</h3>", _table(["Outcome", *header[1:]], outcome),
+            "<h3>Leaders attending</h3>", _table(["Leader", *header[1:]], attendance),
+            "<h3>Issues agreed</h3>", _table(["Issue", *header[1:]], agreed)]
+
+
+def _compare_results(opened: plots.Folder) -> list[str]:
+    shares = pd.read_csv(opened.path / "shares.csv")
+    differences = pd.read_csv(opened.path / "differences.csv")
+    labels = [s["label"] for s in opened.metadata["scenarios"]]
+    outcome = shares[shares["metric"] == "outcome"]
+    share_rows = []
+    for category in dict.fromkeys(outcome["category"]):
+        mine = outcome[outcome["category"] == category].set_index("scenario")
+        share_rows.append([plots.OUTCOME_STYLE.get(category, (category,))[0], *[
+            f"{_pct(mine.loc[s, 'share'])} ({_interval(mine.loc[s, 'ci_low'], mine.loc[s, 'ci_high'])})"
+            for s in labels]])
+    diff_rows = []
+    for r in differences[differences["metric"] == "outcome"].itertuples():
+        mark = "yes" if str(r.significant).lower() == "true" else "no"
+        diff_rows.append([plots.OUTCOME_STYLE.get(r.category, (r.category,))[0],
+                          f"{r.scenario} − {r.baseline}", f"{100 * r.diff:+.1f} pp",
+                          f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f} pp", mark])
+    parts = ["<h2>Results</h2>", _differing(opened),
+             "<h3>Outcome shares (95% interval)</h3>",
+             _table(["Outcome", *labels], share_rows),
+             "<h3>Differences from the first scenario</h3>",
+             "<p>Every scenario ran with the same seed, so run k of each drew the same random "
+             "numbers: differences are measured run by run (paired), which makes their "
+             "intervals much narrower than for independent samples. pp = percentage points."
+             "</p>",
+             _table(["Outcome", "Difference", "Change", "95% interval", "Excludes zero?"],
+                    diff_rows, numeric_from=2)]
+    return parts
+
+
+def _differing(opened: plots.Folder) -> str:
+    path = opened.path / "parameters.csv"
+    if not path.is_file():
+        return ""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if table.empty:
+        return "<p>The scenarios do not differ in any parameter.</p>"
+    rows = [[r[0], *map(_json_value, r[1:])] for r in table.itertuples(index=False)]
+    return ("<h3>Where the scenarios differ</h3>"
+            + _table(["Parameter", *table.columns[1:]], rows))
+
+
+def _json_value(text: str) -> str:
+    """A value of parameters.csv (JSON text) as a student would write it in YAML."""
+    import json
+
+    try:
+        return _yaml_text(json.loads(text))
+    except ValueError:
+        return text  # "(absent)"
+
+
+SWEEP_TABLE_ROWS = 40
+"""At most this many points are listed in the report (all are in points.csv)."""
+
+
+def _sweep_results(opened: plots.Folder) -> list[str]:
+    points = pd.read_csv(opened.path / "points.csv")
+    parameters, outputs = plots.sweep_parameters(points), plots.sweep_outputs(points)
+    shown = points.head(SWEEP_TABLE_ROWS)
+    rows = [[*(plots._tick(r[p]) for p in parameters),
+             *(f"{_pct(r[f'{o}.share'])} ({_interval(r[f'{o}.ci_low'], r[f'{o}.ci_high'])})"
+               for o in outputs)] for _, r in shown.iterrows()]
+    parts = ["<h2>Results</h2>",
+             f"<h3>Points ({len(shown)} of {len(points):,} shown; all in points.csv)</h3>",
+             _table([*parameters, *outputs], rows, numeric_from=0)]
+    indices = opened.path / "indices.csv"
+    if indices.is_file():
+        table = pd.read_csv(indices)
+        rows = [[r.output, r.parameter, r.index, f"{r.value:.3f}",
+                 "" if pd.isna(r.conf) else f"±{r.conf:.3f}"] for r in table.itertuples()]
+        parts += ["<h3>Sensitivity indices</h3>",
+                  _table(["Output", "Parameter", "Index", "Value", "95% interval"], rows,
+                         numeric_from=3)]
+    return parts
+
+
+RESULTS = {"run": _run_results, "compare": _compare_results, "sweep": _sweep_results}
+
+
+# -- figures -------------------------------------------------------------------------------
+
+
+def _figures(opened: plots.Folder) -> str:
+    parts = ["<h2>Figures</h2>"]
+    with matplotlib.rc_context(plots.STYLE):
+        drawn = plots.BUILDERS[opened.kind](opened)
+        for name, fig in drawn.items():
+            with matplotlib.rc_context({"svg.hashsalt": name}):  # ids unique in the page
+                parts.append(f"<figure>{svg_text(fig)}</figure>")
+    return "\n".join(parts)
+
+
+def svg_text(fig) -> str:
+    """A figure as an inline ``<svg>`` element (no XML prolog or DOCTYPE)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+# -- assumptions ---------------------------------------------------------------------------
+
+
+def _assumptions(opened: plots.Folder) -> str:
+    what = {"run": "the scenario",
+            "compare": "the first scenario (the others differ as listed above)",
+            "sweep": "the base scenario (the swept parameters vary as listed above)"}
+    parts = ["<h2>Assumptions</h2>",
+             f"<p>Every value the model used for {html.escape(what[opened.kind])}, with its "
+             "meaning. Change any of them with <code>--set PATH=VALUE</code> or in a scenario "
+             "file.</p>"]
+    for heading, rows in parameter_rows(opened.scenario):
+        parts += [f"<h3>{html.escape(heading)}</h3>",
+                  _table(["Parameter", "Value", "Meaning", "Unit"], rows, numeric_from=9,
+                         css="params")]
+    return "\n".join(parts)
+
+
+def parameter_rows(scenario: dict) -> list[tuple[str, list[list[str]]]]:
+    """The resolved scenario's values grouped for reading: (heading, [path, value, meaning,
+    unit]) per model-wide block, issue and actor, and the trust matrix."""
+    groups: dict[str, list[list[str]]] = {}
+    for path, value in _leaves(scenario, ()):
+        if path[0] in ("title", "description"):
+            continue
+        doc = _field_doc(path, scenario)
+        row = [".".join(map(str, path)), _yaml_text(value), doc[0], doc[1]]
+        groups.setdefault(_group(path, scenario), []).append(row)
+    return list(groups.items())
+
+
+def _group(path: tuple, scenario: dict) -> str:
+    head = path[0]
+    if head == "actors":
+        actor = scenario["actors"][path[1]]
+        return f"Actor: {actor.get('name', path[1])} ({actor.get('role', '')})"
+    if head == "issues":
+        return f"Issue: {scenario['issues'][path[1]].get('label', path[1])}"
+    if head == "trust":
+        return "Trust: each party's prior belief that another actor reciprocates"
+    return "Calendar, talks and observation"
+
+
+def _leaves(node, path: tuple) -> Iterator[tuple[tuple, object]]:
+    if isinstance(node, dict) and node:
+        for key, child in node.items():
+            yield from _leaves(child, (*path, key))
+    else:
+        yield path, node
+
+
+def _field_doc(path: tuple, scenario: dict) -> tuple[str, str]:
+    """(description, unit) from the config's field metadata."""
+    try:
+        from sim.scenario.fields import field_doc
+    except ImportError:  # pragma: no cover - the field reference ships with the scenarios
+        return "", ""
+    doc = field_doc(path, scenario)
+    return (doc.description, doc.unit) if doc else ("", "")
+
+
+def _yaml_text(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict) and not value:
+        return "{}"
+    return str(value)
+
+
+# -- how to reproduce ----------------------------------------------------------------------
+
+
+def reproduce_command(metadata: dict, kind: str) -> str:
+    """The command that recomputes the numbers: the recorded command line without options
+    that change only where or how fast it ran, with every absolute path cut to its file
+    name, and with ``--runs`` and ``--seed`` made explicit."""
+    argv = metadata.get("argv")
+    if not argv:
+        name = plots._stem(metadata) if kind != "compare" else " ".join(
+            s["stem"] for s in metadata["scenarios"])
+        argv = ["negsim", kind, name]
+    words, skip = [], False
+    for word in argv[1:]:
+        if skip:
+            skip = False
+            continue
+        option = word.split("=", 1)[0]
+        if option in DROPPED_OPTIONS:
+            skip = "=" not in word
+            continue
+        words.append(_portable(word))
+    if kind != "sweep":
+        if not any(w in ("--runs", "-n") or w.startswith("--runs=") for w in words):
+            words += ["--runs", str(metadata["runs"])]
+        if not any(w == "--seed" or w.startswith("--seed=") for w in words):
+            words += ["--seed", str(metadata["seed"])]
+    return shlex.join(["negsim", *words])
+
+
+def trace_command(run_command: str) -> str:
+    """``negsim trace`` of the same scenario, overrides and seed, for replicate K."""
+    words, out, skip = shlex.split(run_command)[2:], [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("--runs", "-n"):
+            skip = True
+        elif not word.startswith("--runs=") and word not in ("--quiet", "-q"):
+            out.append(word)
+    return shlex.join(["negsim", "trace", *out, "--replicate", "K"])
+
+
+def _portable(word: str) -> str:
+    """An absolute path (or one under the home folder) as its file name."""
+    prefix, sep, value = word.partition("=") if word.startswith("--") else ("", "", word)
+    if re.match(r"^(/|~|[A-Za-z]:[\\/])", value):
+        value = re.split(r"[\\/]", value.rstrip("/\\"))[-1]
+    return f"{prefix}{sep}{value}"
+
+
+def _reproduce(opened: plots.Folder) -> str:
+    command = reproduce_command(opened.metadata, opened.kind)
+    meta = opened.metadata
+    parts = ["<h2>How to reproduce</h2>",
+             f"<p>With negsim {html.escape(str(meta.get('negsim')))} installed, this command "
+             "gives the same numbers (the seed fixes every random draw):</p>",
+             f"<pre>{html.escape(command)}</pre>"]
+    if opened.kind == "run":
+        parts.append("<p>The resolved scenario is saved as <code>scenario.yaml</code> in the "
+                     "results folder, so the run can also be repeated from it exactly:</p>"
+                     f"<pre>{html.escape(shlex.join(['negsim', 'run', 'scenario.yaml', '--runs', str(meta['runs']), '--seed', str(meta['seed'])]))}</pre>")
+    if opened.kind == "run":
+        parts.append("<p>To follow run K of these day by day, in plain sentences:</p>"
+                     f"<pre>{html.escape(trace_command(command))}</pre>")
+    parts.append('<p class="muted">Written by negsim report from the results folder alone.'
+                 "</p>")
+    return "\n".join(parts)
