@@ -16,6 +16,7 @@ import typer
 
 from sim import DEFAULT_SEED, __version__
 from sim.errors import UserError
+from sim.experiment.dask_executor import ChunkFailed
 
 app = typer.Typer(
     name="negsim",
@@ -27,6 +28,18 @@ app = typer.Typer(
 
 PROGRESS_MIN_RUNS = 50_000
 """Runs from which ``negsim run`` shows a progress bar (on a terminal)."""
+
+DASK_HELP = ("Simulate on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+             "tcp://10.0.0.5:8786) instead of local processes; the numbers are the same.")
+
+
+def _workers(given: int | None, replicates: int | None) -> int:
+    """``--workers`` as given, else every core (1 for a job known to be small)."""
+    from sim.experiment.executor import AUTO_PROCESSES_MIN_RUNS, default_workers
+
+    if given is not None:
+        return given
+    return default_workers(AUTO_PROCESSES_MIN_RUNS if replicates is None else replicates)
 
 
 def _show_version(value: bool) -> None:
@@ -74,6 +87,8 @@ def run(
         show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the results were written.")] = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
 ) -> None:
     """Simulate a scenario many times; print outcome shares with 95% intervals; save them.
 
@@ -90,7 +105,8 @@ def run(
             given = _load(scenario, overrides) if scenario else None
             results = experiment.resume_run(
                 resume, scenario=given, runs=runs, seed=_parse_seed(seed),
-                chunk_size=chunk_size, workers=workers, progress=show_progress, argv=argv)
+                chunk_size=chunk_size, workers=workers, progress=show_progress, argv=argv,
+                executor=_executor(workers, dask))
         else:
             runs, seed_value = 10_000 if runs is None else runs, _parse_seed(seed)
             seed_value = DEFAULT_SEED if seed_value is None else seed_value
@@ -99,8 +115,130 @@ def run(
             results = experiment.run_to_folder(
                 loaded, runs, seed_value, workers=workers, chunk_size=chunk_size,
                 out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
-                argv=argv)
+                argv=argv, executor=_executor(workers, dask))
         _print_results(results, quiet)
+
+
+@app.command(epilog="Example: negsim compare istanbul-2025 trump-joins putin-attends --runs 50000")
+def compare(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="Two or more shipped scenario names or YAML files; the first is the baseline.",
+        show_default=False)] = None,
+    runs: Annotated[int, typer.Option(
+        "--runs", "-n", help="Replicates of each scenario (the same indices for all).")] = 10_000,
+    seed: Annotated[str | None, typer.Option(
+        "--seed", metavar="S|random", help="Root seed shared by all scenarios (common random "
+                                           "numbers).", show_default=str(DEFAULT_SEED))] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="Local worker processes.",
+        show_default="the number of cores; 1 for small jobs")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
+    chunk_size: Annotated[int | None, typer.Option(
+        "--chunk-size", help="Replicates per chunk (changes no number).",
+        show_default="20000, fewer if workers would idle")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder that receives compare-<A>-<B>.../<time>-<id>/.",
+        show_default="results")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        "--resume", metavar="DIR", help="Finish an interrupted compare: its .partial folder.",
+        show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only where the results were written.")] = False,
+) -> None:
+    """Compare scenarios replicate by replicate: each outcome's share per scenario and each
+    scenario's difference from the first, with 95% intervals.
+
+    All scenarios use the same seed, so replicate k of each draws the same random numbers
+    (common random numbers): differences are measured on pairs, with much narrower intervals
+    than two independent samples would give. * marks a difference whose interval excludes 0.
+    Writes parameters.csv, shares.csv, differences.csv and daily.csv.
+    """
+    with _reported_errors():
+        from sim.experiment import compare as experiment
+        from sim.experiment.run import check_settings
+
+        argv = ["negsim", *sys.argv[1:]]
+        workers = _workers(workers, None if resume else runs * max(2, len(scenarios or [])))
+        show_progress = not quiet and sys.stderr.isatty()
+        executor = _executor(workers, dask)
+        if resume is not None:
+            _refuse_with_resume({"SCENARIOS": scenarios, "--out": out})
+            result = experiment.resume_compare(resume, workers=workers, executor=executor,
+                                               progress=show_progress, argv=argv)
+        else:
+            if len(scenarios or []) < 2:
+                raise UserError("compare needs at least two scenarios, e.g. negsim compare "
+                                "istanbul-2025 trump-joins")
+            seed_value = _parse_seed(seed)
+            seed_value = DEFAULT_SEED if seed_value is None else seed_value
+            check_settings(runs, seed_value, workers=workers, chunk_size=chunk_size)
+            loaded = [_load(name, None) for name in scenarios]
+            result = experiment.compare(loaded, runs, seed_value, out=out or "results",
+                                        workers=workers, executor=executor,
+                                        chunk_size=chunk_size, progress=show_progress,
+                                        argv=argv)
+        _print_comparison(result, quiet)
+
+
+@app.command(epilog="Example: negsim sweep scenarios/sweeps/trust-vs-monitoring.yaml")
+def sweep(
+    file: Annotated[Path | None, typer.Argument(
+        metavar="SWEEP.yaml", help="A sweep file (kind: sweep); see docs/experiments.md.",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="Local worker processes.",
+        show_default="the number of cores; 1 for small jobs")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
+    chunk_size: Annotated[int | None, typer.Option(
+        "--chunk-size", help="Replicates per chunk, across points (changes no number).",
+        show_default="20000, fewer if workers would idle")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder that receives <sweep name>/<time>-<id>/.",
+        show_default="results")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        "--resume", metavar="DIR", help="Finish an interrupted sweep: its .partial folder.",
+        show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only where the results were written.")] = False,
+) -> None:
+    """Run a scenario at many points of parameter space (grid, random, lhs, sobol, morris);
+    write each point's outcome shares and, for sobol and morris, sensitivity indices.
+
+    Point p uses replicates 0 … runs−1 with the sweep's seed: it equals negsim run BASE --set
+    ... --runs RUNS --seed SEED. Writes points.parquet/.csv and indices.csv.
+    """
+    with _reported_errors():
+        from sim.experiment import sweep as experiment
+
+        argv = ["negsim", *sys.argv[1:]]
+        show_progress = not quiet and sys.stderr.isatty()
+        if resume is not None:
+            _refuse_with_resume({"SWEEP.yaml": file, "--out": out})
+            workers = _workers(workers, None)
+            result = experiment.resume_sweep(resume, workers=workers,
+                                             executor=_executor(workers, dask),
+                                             progress=show_progress, argv=argv)
+        else:
+            if file is None:
+                raise UserError("missing SWEEP.yaml: a sweep file, e.g. "
+                                "scenarios/sweeps/trust-vs-monitoring.yaml (or --resume DIR)")
+            loaded = experiment.load_sweep(file)
+            workers = _workers(workers, loaded.replicates)
+            result = experiment.run_sweep(loaded, out=out or "results", workers=workers,
+                                          executor=_executor(workers, dask),
+                                          chunk_size=chunk_size, progress=show_progress,
+                                          argv=argv)
+        _print_sweep(result, quiet)
+
+
+def _executor(workers: int, dask: str | None):
+    from sim.experiment.executor import executor_for
+
+    if workers < 1:
+        raise UserError(f"--workers must be at least 1 (got {workers})")
+    return executor_for(workers, dask)
 
 
 def _load(scenario: str | None, overrides: list[str] | None):
@@ -146,6 +284,9 @@ def _reported_errors() -> Iterator[None]:
     except KeyboardInterrupt as interruption:  # RunInterrupted names the .partial folder
         typer.echo(str(interruption) or "interrupted", err=True)
         raise typer.Exit(getattr(interruption, "exit_code", 130)) from None
+    except ChunkFailed as failure:  # not the user's to fix, but no traceback helps either
+        typer.echo(f"error: {failure}", err=True)
+        raise typer.Exit(1) from None
 
 
 # -- output ------------------------------------------------------------------------------
@@ -194,6 +335,136 @@ def _table(title: str, rows: list):
     for label, r in rows:
         table.add_row(label, f"{100 * r.share:.1f}%",
                       f"{100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%")
+    return table
+
+
+def _print_comparison(result, quiet: bool) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not quiet:
+        meta = result.metadata
+        console.print(f"[bold]Compare[/bold] {', '.join(result.labels)}  ({meta['runs']:,} "
+                      f"paired runs each, seed {meta['seed']})", soft_wrap=True)
+        console.print()
+        console.print(_parameter_table(result))
+        console.print()
+        console.print(_comparison_table(result))
+        console.print("Shares in % (95% Wilson interval). Δ: difference from the first "
+                      "scenario in points, mean of the per-replicate paired differences ± its "
+                      "95% interval (normal approximation); * the interval excludes 0.",
+                      soft_wrap=True)
+        console.print()
+    console.print(f"Results written to {result.path}/", soft_wrap=True)
+
+
+def _parameter_table(result):
+    from rich.table import Table
+
+    table = Table(title="Parameters that differ", show_edge=False, pad_edge=False)
+    table.add_column("Path")
+    for label in result.labels:
+        table.add_column(label)
+    for row in result.parameters.itertuples(index=False):
+        table.add_row(*row)
+    if result.parameters.empty:
+        table.add_row("(none: the scenarios are identical)", *[""] * len(result.labels))
+    return table
+
+
+def _comparison_table(result):
+    from rich.table import Table
+
+    labels, shares = result.labels, result.shares
+    diffs = result.differences.set_index(["scenario", "metric", "category"])
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Metric")
+    for label in labels:
+        table.add_column(label, justify="right")
+    for label in labels[1:]:
+        table.add_column(f"Δ {label}", justify="right")
+    keys = list(dict.fromkeys(zip(shares["metric"], shares["category"], strict=True)))
+    by = shares.set_index(["scenario", "metric", "category"])
+    for metric, category in keys:
+        cells = [_share_cell(by, label, metric, category) for label in labels]
+        cells += [_diff_cell(diffs, label, metric, category) for label in labels[1:]]
+        name = category if metric == "outcome" else f"{metric} {category}".replace(
+            "leaders_met all", "leaders met")
+        table.add_row(name, *cells)
+    return table
+
+
+def _share_cell(by, label: str, metric: str, category: str) -> str:
+    if (label, metric, category) not in by.index:
+        return "–"
+    r = by.loc[(label, metric, category)]
+    return f"{100 * r.share:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
+
+
+def _diff_cell(diffs, label: str, metric: str, category: str) -> str:
+    if (label, metric, category) not in diffs.index:
+        return "–"
+    r = diffs.loc[(label, metric, category)]
+    mark = "*" if r.significant else " "
+    return f"{100 * r['diff']:+.1f} ± {50 * (r.ci_high - r.ci_low):.1f}{mark}"
+
+
+def _print_sweep(result, quiet: bool) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    meta = result.metadata
+    if not quiet:
+        console.print(f"[bold]Sweep[/bold] {meta['sweep']['stem']} of {meta['scenario']['stem']}"
+                      f": {meta['design']}, {meta['points']:,} points × {meta['runs']:,} runs "
+                      f"(seed {meta['seed']}, {meta['groups']} ensemble group"
+                      f"{'s' if meta['groups'] != 1 else ''})", soft_wrap=True)
+        console.print()
+        console.print(_sweep_table(result))
+        if result.indices is not None and len(result.indices):
+            console.print()
+            console.print(_indices_table(result))
+    for note in result.warnings:
+        console.print(f"warning: {note}", soft_wrap=True, style="yellow")
+    if not quiet:
+        console.print()
+    console.print(f"Results written to {result.path}/", soft_wrap=True)
+
+
+def _sweep_table(result):
+    from rich.table import Table
+
+    table = Table(title="Outputs across the points", show_edge=False, pad_edge=False)
+    for name in ("Output", "Lowest", "Median", "Highest"):
+        table.add_column(name, justify="left" if name == "Output" else "right")
+    for output in result.metadata["outputs"]:
+        share = result.points[f"{output}.share"]
+        table.add_row(output, *(f"{100 * v:.1f}%" for v in (share.min(), share.median(),
+                                                             share.max())))
+    return table
+
+
+def _indices_table(result):
+    from rich.table import Table
+
+    indices = result.indices
+    main, first = ("ST", "S1") if "ST" in set(indices["index"]) else ("mu_star", "sigma")
+    table = Table(title=f"Sensitivity ({main} ± 95% interval; {first})", show_edge=False,
+                  pad_edge=False)
+    table.add_column("Parameter")
+    outputs = list(dict.fromkeys(indices["output"]))
+    for output in outputs:
+        table.add_column(output, justify="right")
+    by = indices.set_index(["output", "parameter", "index"])
+    for parameter in dict.fromkeys(indices["parameter"]):
+        cells = []
+        for output in outputs:
+            if (output, parameter, main) not in by.index:
+                cells.append("–")
+                continue
+            m, f = by.loc[(output, parameter, main)], by.loc[(output, parameter, first)]
+            cells.append(f"{m.value:.2f} ± {m.conf:.2f}; {f.value:.2f}")
+        table.add_row(parameter, *cells)
     return table
 
 

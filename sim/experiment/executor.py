@@ -3,8 +3,9 @@
 An executor has one method, ``map_chunks(fn, tasks)``: it calls ``fn(task)`` for every task
 and yields ``(task, result)`` pairs **in task order**, whatever order they finish in, so
 nothing downstream depends on timing. ``fn`` must be picklable (a module-level function or a
-``functools.partial`` of one). Another backend (Dask, issue "experiments") only needs the same
-method.
+``functools.partial`` of one). Three backends: :class:`InProcess`, :class:`LocalProcesses`
+and :class:`~sim.experiment.dask_executor.DaskCluster` (``--dask ADDRESS``);
+:func:`executor_for` picks one from the command-line options.
 
 Worker processes are started with an explicit ``spawn`` context: never the global start method,
 which Mesa's ``batch_run`` switches to spawn whenever it is called.
@@ -21,6 +22,9 @@ from typing import Any, Protocol
 
 
 class Executor(Protocol):
+    shared_disk: bool
+    """Whether tasks run where this process's files are (so a task may write them)."""
+
     def map_chunks(self, fn: Callable[[Any], Any], tasks: Sequence) -> Iterator[tuple[Any, Any]]:
         """Yield ``(task, fn(task))`` for every task, in the order of ``tasks``."""
         ...
@@ -28,6 +32,9 @@ class Executor(Protocol):
 
 class InProcess:
     """Simulates every chunk in this process, one after the other (``--workers 1``)."""
+
+    shared_disk = True
+    """Tasks may write files that this process reads (local executors only)."""
 
     def map_chunks(self, fn, tasks):
         for task in tasks:
@@ -41,6 +48,8 @@ class LocalProcesses:
     stay few (memory stays bounded whatever the number of chunks). Workers ignore Ctrl-C: the
     main process handles the interruption, lets running chunks finish and cancels the rest.
     """
+
+    shared_disk = True
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -76,3 +85,27 @@ def _ignore_sigint() -> None:
 def local_executor(workers: int) -> Executor:
     """The executor for ``--workers N``: in-process for 1, local processes otherwise."""
     return InProcess() if workers == 1 else LocalProcesses(workers)
+
+
+AUTO_PROCESSES_MIN_RUNS = 300_000
+"""With the default worker count, jobs smaller than this run in this process: starting worker
+processes (each imports Mesa, pandas, ...) costs more than it saves (about 1 s)."""
+
+
+def default_workers(replicates: int) -> int:
+    """The worker count when none is given: every core, unless the job is small."""
+    import os
+
+    if replicates < AUTO_PROCESSES_MIN_RUNS:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def executor_for(workers: int = 1, dask: str | None = None) -> Executor:
+    """The executor for ``--workers N`` or, when given, ``--dask ADDRESS`` (which wins)."""
+    if dask:
+        from sim.experiment.dask_executor import DaskCluster
+
+        return DaskCluster(dask)
+    return local_executor(workers)

@@ -11,6 +11,12 @@ many workers simulate them. Two paths share one mechanism, :func:`run_chunks`:
   whatever the number of runs; :func:`resume_run` (``--resume``) computes only the chunks a
   ``.partial`` folder lacks.
 
+Chunks are simulated wherever the executor says (this process, local processes, a Dask
+cluster). Local workers write their chunk files themselves; a cluster's workers send the
+chunks back and this process writes them, so they need no shared disk. ``negsim compare`` and
+``negsim sweep`` (:mod:`sim.experiment.compare`, :mod:`sim.experiment.sweep`) use the same
+loop, the same chunk store and the same interruption handling.
+
 Interruptions: Ctrl-C or SIGTERM during :func:`run_to_folder` raise :class:`RunInterrupted`
 (exit code 130 or 143) after the running chunks are saved. For reliability tests, the
 environment variable ``NEGSIM_FAULT`` injects one: ``after-chunk:K`` interrupts right after
@@ -35,7 +41,8 @@ from pathlib import Path
 
 from sim import DEFAULT_SEED
 from sim.errors import UserError
-from sim.experiment.executor import local_executor
+from sim.experiment.dask_executor import ChunkFailed
+from sim.experiment.executor import Executor, local_executor
 
 CHUNK_SIZE = 20_000
 """Default replicates per chunk: large enough to vectorise well, small enough to bound memory
@@ -94,19 +101,22 @@ def _whole(value, name: str, minimum: int) -> int:
 
 def run_chunks(fn: Callable[[ChunkTask], object], tasks: Sequence[ChunkTask],
                on_result: Callable[[ChunkTask, object], None], *, workers: int = 1,
-               progress: bool = False, total: int | None = None, done: int = 0) -> None:
+               executor: Executor | None = None, progress: bool = False,
+               total: int | None = None, done: int = 0) -> None:
     """Call ``fn(task)`` for every task (in ``workers`` processes) and ``on_result`` in
     task order.
 
     Args:
         fn: picklable; runs in a worker process when ``workers > 1``.
         on_result: runs in this process, chunk after chunk, in the order of ``tasks``.
+        executor: where to run ``fn`` (e.g. a Dask cluster); default: ``workers`` local
+            processes.
         progress: show a progress bar with ETA on stderr.
         total, done: replicates in the whole run and already finished (for the bar).
     """
     if total is None:
         total = sum(task.count for task in tasks)
-    executor = local_executor(workers)
+    executor = executor or local_executor(workers)
     with _progress_bar(total, done, progress) as advance, \
             closing(executor.map_chunks(fn, tasks)) as results:
         for task, result in results:
@@ -176,7 +186,7 @@ class Tally:
 
 def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
              first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
-             progress: bool = False):
+             progress: bool = False, executor: Executor | None = None):
     """Simulate ``runs`` replicates of ``scenario`` and return their :class:`Results`.
 
     Args:
@@ -187,6 +197,8 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
         workers: local processes; the numbers are the same for every value.
         chunk_size: replicates per chunk (default :data:`CHUNK_SIZE`); changes no number.
         progress: show a progress bar on stderr.
+        executor: where chunks are simulated instead of ``workers`` local processes (e.g.
+            :class:`~sim.experiment.dask_executor.DaskCluster`); changes no number.
 
     Example:
         >>> results = simulate(load_scenario("istanbul-2025"), runs=1000)  # doctest: +SKIP
@@ -207,7 +219,7 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
 
     tasks = plan_chunks(runs, chunk_size, first_replicate)
     work = partial(_simulate_task, _engine(), scenario, seed)
-    run_chunks(work, tasks, keep, workers=workers, progress=progress)
+    run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
                             first_replicate=first_replicate, argv=None)
     return Results(replicates=pd.concat(frames, ignore_index=True), daily=tally.daily(),
@@ -225,10 +237,10 @@ def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask):
 class RunInterrupted(KeyboardInterrupt):
     """A run to a folder was interrupted; its finished chunks are kept for ``--resume``."""
 
-    def __init__(self, partial_dir: Path, exit_code: int):
+    def __init__(self, partial_dir: Path, exit_code: int, command: str = "run"):
         self.partial_dir, self.exit_code = partial_dir, exit_code
         super().__init__(f"interrupted; finished chunks kept in {partial_dir}; "
-                         f"continue with: negsim run --resume {partial_dir}")
+                         f"continue with: negsim {command} --resume {partial_dir}")
 
 
 class _Terminated(KeyboardInterrupt):
@@ -238,7 +250,7 @@ class _Terminated(KeyboardInterrupt):
 def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                   first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
                   out: str | Path = "results", progress: bool = False,
-                  argv: list[str] | None = None):
+                  argv: list[str] | None = None, executor: Executor | None = None):
     """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``.
 
     Every setting is checked before any folder is created. Returns the finished folder's
@@ -258,12 +270,14 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                             first_replicate=first_replicate, argv=argv)
     files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
     files.write_metadata(partial_dir, metadata)
-    return _complete(partial_dir, scenario, metadata, workers=workers, progress=progress)
+    return _complete(partial_dir, scenario, metadata, workers=workers, executor=executor,
+                     progress=progress)
 
 
 def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = None,
                seed: int | None = None, chunk_size: int | None = None, workers: int = 1,
-               progress: bool = False, argv: list[str] | None = None):
+               progress: bool = False, argv: list[str] | None = None,
+               executor: Executor | None = None):
     """Finish an interrupted :func:`run_to_folder`, computing only its missing chunks.
 
     The scenario, seed, runs and chunk size are those recorded in the folder; any of them also
@@ -278,10 +292,18 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
                 chunk_size=chunk_size)
     check_settings(metadata["runs"], metadata["seed"], workers=workers,
                    chunk_size=metadata["chunk_size"])
+    note_resumed(partial_dir, metadata, argv)
+    return _complete(partial_dir, recorded, metadata, workers=workers, executor=executor,
+                     progress=progress)
+
+
+def note_resumed(partial_dir: Path, metadata: dict, argv: list[str] | None) -> None:
+    """Record in ``metadata.json`` that the run was resumed, when and by which command."""
+    from sim.results import folder as files
+
     resumed = {"argv": argv, "time_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     metadata["resumed"] = [*metadata.get("resumed", []), resumed]
     files.write_metadata(partial_dir, metadata)
-    return _complete(partial_dir, recorded, metadata, workers=workers, progress=progress)
 
 
 def _recorded_scenario(partial_dir: Path, metadata: dict):
@@ -306,32 +328,61 @@ def _check_same(metadata: dict, recorded, **given) -> None:
         raise UserError("cannot resume: " + "; ".join(problems))
 
 
-def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int, progress: bool):
+def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
+              executor: Executor | None, progress: bool):
     """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
     from sim.results import folder as files
     from sim.results.results import load_results
 
     runs, seed = metadata["runs"], metadata["seed"]
     tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
-    finished = files.finished_chunks(partial_dir)
-    todo = [task for task in tasks if task.index not in finished]
-    work = partial(_save_task, _engine(), scenario, seed, partial_dir.resolve())
-    with _interruptions_kept(partial_dir):
-        run_chunks(work, todo, lambda task, _: _fault(f"after-chunk:{task.index}"),
-                   workers=workers, progress=progress, total=runs,
-                   done=runs - sum(task.count for task in todo))
+    executor = executor or local_executor(workers)
+    if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
+        work, save = partial(_save_task, _engine(), scenario, seed, partial_dir.resolve()), None
+    else:  # the rows come back here (a cluster need not see this disk)
+        work = partial(_simulate_task, _engine(), scenario, seed)
+
+        def save(task: ChunkTask, chunk) -> None:
+            files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
+
+    with interruptions_kept(partial_dir, "run"):
+        run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
+                          progress=progress)
         _assemble(partial_dir, tasks, scenario.stem, runs)
-        _fault("before-rename")
+        fault("before-rename")
         final = files.finish(partial_dir)
     return load_results(final)
 
 
 def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
+    """Simulate and store one chunk in the worker (local executors share this disk)."""
     from sim.results import folder as files
 
     chunk = engine(scenario, seed, task.first_replicate, task.count)
     files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
     return task.count
+
+
+def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
+                      save: Callable | None, *, workers: int, executor: Executor | None,
+                      progress: bool) -> None:
+    """Simulate the tasks whose chunk ``partial_dir`` does not hold yet; ``save`` each result
+    (in this process, in task order) as it arrives, unless ``fn`` stored it itself (``save``
+    None). The one chunk store of run, compare and sweep: chunk files in
+    ``<partial>/chunks/``, the ``NEGSIM_FAULT`` hook after each chunk."""
+    from sim.results import folder as files
+
+    finished = files.finished_chunks(partial_dir)
+    todo = [task for task in tasks if task.index not in finished]
+
+    def on_result(task, result) -> None:
+        if save is not None:
+            save(task, result)
+        fault(f"after-chunk:{task.index}")
+
+    total = sum(task.count for task in tasks)
+    run_chunks(fn, todo, on_result, workers=workers, executor=executor, progress=progress,
+               total=total, done=total - sum(task.count for task in todo))
 
 
 def _assemble(partial_dir: Path, tasks: list[ChunkTask], stem: str, runs: int) -> None:
@@ -352,15 +403,16 @@ def _assemble(partial_dir: Path, tasks: list[ChunkTask], stem: str, runs: int) -
     files.write_daily(partial_dir, tally.daily())
 
 
-def _fault(point: str) -> None:
+def fault(point: str) -> None:
     """Test hook: interrupt at ``point`` when ``NEGSIM_FAULT`` names it."""
     if os.environ.get("NEGSIM_FAULT") == point:
         raise KeyboardInterrupt(f"NEGSIM_FAULT={point}")
 
 
 @contextmanager
-def _interruptions_kept(partial_dir: Path) -> Iterator[None]:
-    """Turn Ctrl-C and SIGTERM into :class:`RunInterrupted` naming ``partial_dir``.
+def interruptions_kept(partial_dir: Path, command: str = "run") -> Iterator[None]:
+    """Turn Ctrl-C and SIGTERM into :class:`RunInterrupted` naming ``partial_dir`` (and
+    ``negsim COMMAND --resume`` to continue); a chunk that failed for good names it too.
 
     A second SIGTERM while the running chunks are being saved kills the process outright.
     """
@@ -369,9 +421,12 @@ def _interruptions_kept(partial_dir: Path) -> Iterator[None]:
     try:
         yield
     except _Terminated:
-        raise RunInterrupted(partial_dir, 143) from None
+        raise RunInterrupted(partial_dir, 143, command) from None
     except KeyboardInterrupt:
-        raise RunInterrupted(partial_dir, 130) from None
+        raise RunInterrupted(partial_dir, 130, command) from None
+    except ChunkFailed as failure:
+        raise ChunkFailed(f"{failure}; finished chunks kept in {partial_dir}; continue with: "
+                          f"negsim {command} --resume {partial_dir}") from failure
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)

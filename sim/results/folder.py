@@ -74,16 +74,23 @@ def final_path(partial: Path) -> Path:
     return partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX))
 
 
-def check_partial(folder: str | Path) -> Path:
-    """Check that ``folder`` is an unfinished run that ``--resume`` can continue."""
+def check_partial(folder: str | Path, kind: str = "run",
+                  holds: tuple[str, ...] = ("scenario.yaml",)) -> Path:
+    """Check that ``folder`` is an unfinished run (or compare, or sweep: ``kind``) that
+    ``--resume`` can continue: a ``.partial`` folder with ``metadata.json`` and ``holds``."""
     folder = Path(folder)
     if not folder.name.endswith(PARTIAL_SUFFIX):
-        if (folder / "summary.json").exists():
-            raise UserError(f"{folder}: this run is already complete; nothing to resume")
-        raise UserError(f"{folder}: not an unfinished run (expected a folder ending in "
+        if (folder / "metadata.json").exists():
+            raise UserError(f"{folder}: this {kind} is already complete; nothing to resume")
+        raise UserError(f"{folder}: not an unfinished {kind} (expected a folder ending in "
                         f"'{PARTIAL_SUFFIX}')")
-    if not (folder / "metadata.json").is_file() or not (folder / "scenario.yaml").is_file():
-        raise UserError(f"{folder}: not an unfinished run (no metadata.json and scenario.yaml)")
+    needed = ("metadata.json", *holds)
+    if not all((folder / name).exists() for name in needed):
+        raise UserError(f"{folder}: not an unfinished {kind} (no {' and '.join(needed)})")
+    recorded = read_metadata(folder).get("kind")
+    if recorded != kind:
+        raise UserError(f"{folder}: this folder holds an unfinished {recorded}, not a {kind}; "
+                        f"continue it with: negsim {recorded} --resume {folder}")
     if final_path(folder).exists():
         raise UserError(f"{folder}: the finished folder {final_path(folder)} already exists")
     return folder
@@ -163,10 +170,29 @@ def _chunk_files(partial: Path, index: int) -> tuple[Path, Path]:
 def write_chunk(partial: Path, index: int, replicates: pd.DataFrame,
                 daily_sums: pd.DataFrame) -> None:
     """Store chunk ``index``; the replicate file is written last and marks it finished."""
-    daily_file, replicates_file = _chunk_files(partial, index)
-    for frame, path in ((daily_sums, daily_file), (replicates, replicates_file)):
-        with AtomicFile(path, "wb") as f:
+    write_chunk_parts(partial, index, {"daily": daily_sums, "": replicates})
+
+
+def write_chunk_parts(partial: Path, index: int, parts: dict[str, pd.DataFrame]) -> None:
+    """Store chunk ``index`` of any kind of run as named tables, in order.
+
+    The part named ``""`` (``chunks/<index>.parquet``) must come last: its presence marks the
+    chunk finished. Others are ``chunks/<index>.<name>.parquet``. Each file is atomic.
+    """
+    if list(parts)[-1] != "":
+        raise ValueError("the unnamed part marks a chunk finished: it must come last")
+    for name, frame in parts.items():
+        with AtomicFile(_chunk_part(partial, index, name), "wb") as f:
             frame.to_parquet(f, index=False)
+
+
+def read_chunk_part(partial: Path, index: int, name: str = "") -> pd.DataFrame:
+    """One table of stored chunk ``index``, as written by :func:`write_chunk_parts`."""
+    return pd.read_parquet(_chunk_part(partial, index, name))
+
+
+def _chunk_part(partial: Path, index: int, name: str) -> Path:
+    return partial / CHUNKS / (f"{index:06d}.{name}.parquet" if name else f"{index:06d}.parquet")
 
 
 def finished_chunks(partial: Path) -> set[int]:
@@ -222,6 +248,49 @@ def read_summary(folder: Path) -> pd.DataFrame:
 
     records = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     return pd.DataFrame(records, columns=COLUMNS)
+
+
+def write_table(folder: Path, name: str, frame: pd.DataFrame, *, json_too: bool = False) -> None:
+    """``<name>.csv`` (and ``<name>.json``, records) of a long table, atomically."""
+    with AtomicFile(folder / f"{name}.csv") as f:
+        frame.to_csv(f, index=False, lineterminator="\n")
+    if json_too:
+        with AtomicFile(folder / f"{name}.json") as f:
+            json.dump(frame.to_dict(orient="records"), f, indent=2, ensure_ascii=False)
+            f.write("\n")
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{name}.csv")
+
+
+def write_parquet(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    with AtomicFile(folder / f"{name}.parquet", "wb") as f:
+        frame.to_parquet(f, index=False)
+
+
+def read_parquet(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(folder / f"{name}.parquet")
+
+
+def write_text(folder: Path, name: str, text: str) -> None:
+    with AtomicFile(folder / name) as f:
+        f.write(text)
+
+
+def write_yaml(path: Path, data: object) -> None:
+    """Plain data as YAML at ``path`` (its folder is created), atomically."""
+    import yaml
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with AtomicFile(path) as f:
+        yaml.safe_dump(data, f, sort_keys=False, allow_unicode=True)
+
+
+def read_yaml(path: Path) -> object:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def write_daily(folder: Path, daily: pd.DataFrame) -> None:

@@ -19,18 +19,22 @@ def run_metadata(scenario, *, seed: int, runs: int, chunk_size: int, first_repli
         scenario: the :class:`~sim.scenario.config.Scenario` simulated.
         argv: the command line that started the run, or None when called from Python.
     """
+    return experiment_metadata(
+        "run", scenario={"stem": scenario.stem, "source": scenario.source}, seed=seed,
+        runs=runs, first_replicate=first_replicate, chunk_size=chunk_size, argv=argv)
+
+
+def experiment_metadata(kind: str, *, argv: list[str] | None, **fields) -> dict:
+    """The ``metadata.json`` of a run, compare or sweep: ``kind``, the versions of what
+    computed it, then ``fields`` (seed, runs, ...), the command line, the time and the commit."""
     return {
-        "kind": "run",
+        "kind": kind,
         "negsim": sim.__version__,
         "model": sim.MODEL_VERSION,
         "mesa": _version("mesa"),
         "numpy": _version("numpy"),
         "python": platform.python_version(),
-        "scenario": {"stem": scenario.stem, "source": scenario.source},
-        "seed": seed,
-        "runs": runs,
-        "first_replicate": first_replicate,
-        "chunk_size": chunk_size,
+        **fields,
         "argv": argv,
         "time_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),

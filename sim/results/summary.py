@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sim.model.outcomes import OUTCOMES
@@ -53,6 +54,19 @@ def count(replicates: pd.DataFrame) -> Counts:
     hits[("leaders_met", "all")] = int(replicates["leaders_met"].sum())
     hits.update(_column_counts(replicates, "agreed"))
     return Counts(len(replicates), hits)
+
+
+def indicators(replicates: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """Per replicate, whether it counts towards each (metric, category) of :func:`count`:
+    the same keys in the same order, as boolean arrays (for paired differences and sweeps)."""
+    outcome = replicates["outcome"].to_numpy()
+    flags = {("outcome", o): outcome == o for o in OUTCOMES}
+    for metric in ("attended", "leaders_met", "agreed"):
+        for col in replicates.columns:
+            if col == metric or col.startswith(metric + "."):
+                category = col.removeprefix(metric + ".") if col != metric else "all"
+                flags[(metric, category)] = replicates[col].to_numpy(dtype=bool)
+    return flags
 
 
 def _column_counts(replicates: pd.DataFrame, metric: str) -> dict[tuple[str, str], int]:
