@@ -87,6 +87,8 @@ def run(
         show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the results were written.")] = False,
+    no_plots: Annotated[bool, typer.Option(
+        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
     dask: Annotated[str | None, typer.Option(
         "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
 ) -> None:
@@ -116,6 +118,7 @@ def run(
                 loaded, runs, seed_value, workers=workers, chunk_size=chunk_size,
                 out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
                 argv=argv, executor=_executor(workers, dask))
+        _write_figures(results.path, no_plots)
         _print_results(results, quiet)
 
 
@@ -145,6 +148,8 @@ def compare(
         show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the results were written.")] = False,
+    no_plots: Annotated[bool, typer.Option(
+        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
 ) -> None:
     """Compare scenarios replicate by replicate: each outcome's share per scenario and each
     scenario's difference from the first, with 95% intervals.
@@ -178,6 +183,7 @@ def compare(
                                         workers=workers, executor=executor,
                                         chunk_size=chunk_size, progress=show_progress,
                                         argv=argv)
+        _write_figures(result.path, no_plots)
         _print_comparison(result, quiet)
 
 
@@ -202,6 +208,8 @@ def sweep(
         show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the results were written.")] = False,
+    no_plots: Annotated[bool, typer.Option(
+        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
 ) -> None:
     """Run a scenario at many points of parameter space (grid, random, lhs, sobol, morris);
     write each point's outcome shares and, for sobol and morris, sensitivity indices.
@@ -230,7 +238,21 @@ def sweep(
                                           executor=_executor(workers, dask),
                                           chunk_size=chunk_size, progress=show_progress,
                                           argv=argv)
+        _write_figures(result.path, no_plots)
         _print_sweep(result, quiet)
+
+
+def _write_figures(folder: Path, skip: bool) -> None:
+    """The figures of a finished results folder (sim.report.plots reads only the folder)."""
+    if not skip:
+        from sim.report.plots import write_figures
+
+        write_figures(folder)
+
+
+def _written(path) -> str:
+    figures = " (figures in figures/)" if (Path(path) / "figures").is_dir() else ""
+    return f"Results written to {path}/{figures}"
 
 
 def _executor(workers: int, dask: str | None):
@@ -304,7 +326,7 @@ def _print_results(results, quiet: bool) -> None:
             console.print()
             console.print(table)
         console.print()
-    console.print(f"Results written to {results.path}/", soft_wrap=True)
+    console.print(_written(results.path), soft_wrap=True)
 
 
 def _tables(results) -> list:
@@ -355,7 +377,7 @@ def _print_comparison(result, quiet: bool) -> None:
                       "95% interval (normal approximation); * the interval excludes 0.",
                       soft_wrap=True)
         console.print()
-    console.print(f"Results written to {result.path}/", soft_wrap=True)
+    console.print(_written(result.path), soft_wrap=True)
 
 
 def _parameter_table(result):
@@ -428,7 +450,7 @@ def _print_sweep(result, quiet: bool) -> None:
         console.print(f"warning: {note}", soft_wrap=True, style="yellow")
     if not quiet:
         console.print()
-    console.print(f"Results written to {result.path}/", soft_wrap=True)
+    console.print(_written(result.path), soft_wrap=True)
 
 
 def _sweep_table(result):
@@ -486,6 +508,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # -- commands defined beside the library they wrap ---------------------------------------
+from sim import app_command as _view_command  # noqa: E402
+from sim.report import commands as _report_commands  # noqa: E402
 from sim.scenario import commands as _scenario_commands  # noqa: E402
 
-_scenario_commands.register(app)
+for _commands in (_scenario_commands, _report_commands, _view_command):
+    _commands.register(app)

@@ -41,8 +41,9 @@ def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
                  "All party leaders met", "30-day ceasefire", "All-for-all prisoner exchange"):
         assert text in result.stdout
     (folder,) = _run_folders(in_tmp)
-    written = f"Results written to results/istanbul-2025/{folder.name}/"
+    written = f"Results written to results/istanbul-2025/{folder.name}/ (figures in figures/)"
     assert result.stdout.strip().endswith(written)
+    assert (folder / "figures" / "outcomes.png").stat().st_size > 0
     meta = json.loads((folder / "metadata.json").read_text())
     assert (meta["runs"], meta["seed"], meta["chunk_size"]) == (300, sim.DEFAULT_SEED, 100)
     assert meta["argv"][0] == "negsim"
@@ -50,10 +51,12 @@ def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
 
 @pytest.mark.usefixtures("fake_engine")
 def test_quiet_prints_only_the_folder(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "20", "--quiet", "--out", "elsewhere")
+    result = invoke("run", str(BASELINE), "--runs", "20", "--quiet", "--out", "elsewhere",
+                    "--no-plots")
     assert result.exit_code == 0
     (folder,) = (in_tmp / "elsewhere" / "istanbul-2025").iterdir()
     assert result.stdout == f"Results written to elsewhere/istanbul-2025/{folder.name}/\n"
+    assert not (folder / "figures").exists()
 
 
 @pytest.mark.usefixtures("fake_engine")
