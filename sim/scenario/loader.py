@@ -154,9 +154,9 @@ def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
         ScenarioError: no such file or scenario (the message lists the shipped names).
     """
     given = FilePath(path_or_name)
-    if given.is_file():
+    if _is_file(given):
         return given
-    if given.is_dir():
+    if _is_dir(given):
         raise ScenarioError([Problem(None, None, None, "", f"'{given}' is a folder; give a "
                                      "scenario file or a scenario name")])
     name = _stem(given) if _is_name(given) else None
@@ -166,8 +166,30 @@ def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
     raise ScenarioError([Problem(None, None, None, "", _not_found(str(path_or_name), name))])
 
 
+def _is_file(path: FilePath) -> bool:
+    """``path.is_file()``, False also when the name cannot be a file (too long, ...)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(path: FilePath) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _printable(text: str) -> str:
+    """`text` as given, or with its control characters escaped; at most 80 characters."""
+    text = text if text.isprintable() else repr(text)[1:-1]
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _not_found(given: str, name: str | None) -> str:
     shipped = list(shipped_scenarios())
+    given = _printable(given)
     if name is None:
         return f"cannot find the scenario file '{given}'"
     known = [*local_scenarios(), *shipped]
@@ -223,16 +245,16 @@ def _resolve_extends(value: object, child: FilePath, origin: Origin,
 
     if not isinstance(value, str) or not value.strip():
         fail(f"must be a scenario name or a path relative to this file (got {value!r})")
-    existing = [c for c in _extends_candidates(value, child) if c.is_file()]
+    existing = [c for c in _extends_candidates(value, child) if _is_file(c)]
     # A local copy named like a shipped scenario may extend the shipped one: skip itself.
     found = next((c for c in existing if not c.samefile(child)), existing[0] if existing else None)
     if found is None:
         hint = did_you_mean(_stem(FilePath(value)), [*_neighbours(child), *shipped_scenarios()])
-        fail(f"cannot find '{value}': no such file next to this one, and no shipped "
+        fail(f"cannot find '{_printable(value)}': no such file next to this one, and no shipped "
              f"scenario of that name{hint}")
     if os.path.abspath(found) in chain:
         loop = [_shown(FilePath(p)) for p in chain[chain.index(os.path.abspath(found)):]]
-        fail(f"'{value}' makes a cycle: {' → '.join([*loop, _shown(found)])}")
+        fail(f"'{_printable(value)}' makes a cycle: {' → '.join([*loop, _shown(found)])}")
     if len(chain) > MAX_EXTENDS:
         fail(f"more than {MAX_EXTENDS} scenarios extend one another")
     return found

@@ -252,6 +252,7 @@ def _reference_problem(rel: Path, message: str, loc_path: Path, tree: Tree) -> E
     if ref := _REFERENCE.search(message):
         kind, name = ref[1], ref[2]
         message += did_you_mean(name, sorted(set(_ids(tree, kind)) - set(path)))
+        message += _deleted_by(tree, ("issues" if kind == "issue" else "actors", name))
         if isinstance(tree.get(path), dict) and name in tree.get(path):
             at = (*path, name)
     elif ref := _NOT_A_PARTY.search(message):
@@ -259,6 +260,16 @@ def _reference_problem(rel: Path, message: str, loc_path: Path, tree: Tree) -> E
     elif message.startswith("missing (") and path[:1] == ("trust",) and len(path) == 3:
         at = _where_trust_is_missing(path, tree)
     return Explained(path, at, message)
+
+
+def _deleted_by(tree: Tree, path: Path) -> str:
+    """Where an id was deleted with ``id: null``, when it was: the reference itself may sit
+    in a file the student did not write (the baseline they extend)."""
+    origin = tree.deleted.get(path)
+    if origin is None:
+        return ""
+    where = f"{origin.source}:{origin.line}" if origin.line else origin.source
+    return f" ('{path[-1]}' was deleted with null at {where})"
 
 
 def _where_trust_is_missing(path: Path, tree: Tree) -> Path:

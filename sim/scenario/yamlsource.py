@@ -9,9 +9,13 @@ Only plain data is read (mappings, lists, text, numbers, true/false, null), with
 - dates stay text (``start_date: 2025-05-15`` is parsed by the typed config);
 - ``.nan`` and ``.inf`` are refused: no parameter of the model has a use for them.
 
-Guard rails keep a hostile or broken file from hanging the program: at most 1 MiB, 50 levels
-of nesting and 100 aliases, and aliases may not expand to more than 10,000 extra values
-(the "billion laughs").
+Guard rails keep a hostile or broken file from hanging the program or filling its memory: at
+most 1 MiB, 10,000 values, 50 levels of nesting and 100 aliases, and aliases may not expand to
+more than 10,000 extra values (the "billion laughs"). The value limit matters as much as the
+size: PyYAML reads a 1 MiB file of small values for most of a minute and some hundreds of MB.
+Numbers a scenario cannot mean (``1e999``, a 5,000-digit integer) and keys holding control
+characters or broken ``\\u`` escapes are refused by name, so that every message stays one
+printable line.
 """
 
 from __future__ import annotations
@@ -27,12 +31,22 @@ from sim.scenario.problems import Origin, Problem, ScenarioError
 from sim.scenario.tree import Path, Tree, dotted
 
 MAX_BYTES = 1024 * 1024
+MAX_VALUES = 10_000
+"""Values (mappings, lists and scalars) in one file: the largest shipped scenario has ~300."""
 MAX_DEPTH = 50
+MAX_KEY_LENGTH = 200
+"""Characters in a key (a name: an id, a field), so that a message citing it stays short."""
+MAX_DIGITS = 30
+"""Digits of an integer: more than any bound of the config needs, far fewer than Python's
+4,300-digit limit on converting text to int."""
 MAX_ALIASES = 100
 MAX_ALIAS_EXPANSION = 10_000
 
 _TAG = "tag:yaml.org,2002:"
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""Control characters and line separators, and the lone surrogates a broken ``"\\ud800"`` escape leaves."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
@@ -67,6 +81,9 @@ class ScenarioLoader(yaml.SafeLoader):
                              "or none (use extends: to reuse a scenario)")
         else:
             self.nodes += 1
+            if self.nodes > MAX_VALUES:
+                raise _Fatal(self.peek_event().start_mark,
+                             f"more than {MAX_VALUES:,} values; a scenario has a few hundred")
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH and not self.check_event(yaml.ScalarEvent):
@@ -282,17 +299,33 @@ class _Builder:
             self.problem(node, path, "merge keys ('<<') are not supported; use extends: to "
                          "build on another scenario")
             return None
+        if len(node.value) > MAX_KEY_LENGTH:
+            self.problem(node, path, f"a key of {len(node.value):,} characters "
+                         f"({_escaped(node.value)}); a key is a short name")
+            return None
+        if _UNPRINTABLE.search(node.value):
+            self.problem(node, path, f"the key {_escaped(node.value)} holds a control "
+                         "character or a broken \\u escape; a key is a plain name")
+            return None
         return node.value  # keys are names: `no:` or `1:` stay text
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> object:
         tag, text = node.tag, node.value
         if tag == _TAG + "str":
+            if _SURROGATE.search(text):
+                self.problem(node, path, f"the text {_escaped(text)} holds a broken \\u "
+                             "escape (a lone surrogate); write the character itself")
+                return _SURROGATE.sub("\ufffd", text)  # reported; keeps the rest checkable
             return text
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool" and text.lower() in ("true", "false"):
             return text.lower() == "true"
         if tag == _TAG + "int" and _INT.match(text):
+            if len(text.lstrip("+-")) > MAX_DIGITS:
+                self.problem(node, path, f"the number {text[:12]}… has {len(text)} digits; "
+                             f"a scenario needs at most {MAX_DIGITS}")
+                return text
             return _to_int(text)
         if tag == _TAG + "float" and _FLOAT.match(text):
             return self.number(node, path, text)
@@ -309,7 +342,12 @@ class _Builder:
             self.problem(node, path, f"{special} is not allowed; give a number in the "
                          f"field's range (got {text})")
             return text
-        return float(text)
+        number = float(text)
+        if number in (float("inf"), float("-inf")):
+            self.problem(node, path, f"{text[:20]} is too large to be a number; give a number "
+                         "in the field's range")
+            return text
+        return number
 
     def check_tag(self, node: yaml.Node, kind: str, path: Path) -> None:
         if node.tag != _TAG + kind:
@@ -318,6 +356,11 @@ class _Builder:
 
     def problem(self, node: yaml.Node, path: Path, message: str) -> None:
         self.problems.append(Problem.at(self.locate(node), dotted(path), message))
+
+
+def _escaped(text: str) -> str:
+    """`text` quoted, with control characters and surrogates shown as escapes."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _short(tag: str) -> str:
