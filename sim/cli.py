@@ -16,7 +16,7 @@ import typer
 
 from sim import DEFAULT_SEED, __version__
 from sim.errors import UserError
-from sim.experiment.dask_executor import ChunkFailed
+from sim.experiment.executor import ChunkFailed
 
 app = typer.Typer(
     name="negsim",

@@ -193,3 +193,14 @@ def test_python_m_sim_interruption_exit_code(tmp_path):
     done = _negsim("run", "--resume", str(partial.relative_to(tmp_path)), "-q", cwd=tmp_path)
     assert done.returncode == 0 and (tmp_path / "results" / "istanbul-2025").iterdir()
     assert not partial.exists() and partial.with_suffix("").is_dir()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--runs", str(10**9 + 1)), "runs must be at most 1,000,000,000"),
+    (("--runs", str(10**8), "--chunk-size", "1"), "more than 1,000,000 chunks"),
+    (("--workers", "100000"), "workers must be at most"),
+])
+def test_absurd_sizes_are_refused_before_anything_is_written(in_tmp, args, words):
+    result = invoke("run", str(BASELINE), *args)
+    assert result.exit_code == 2 and words in result.output
+    assert not (in_tmp / "results").exists()

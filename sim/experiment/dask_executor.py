@@ -18,16 +18,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sim.errors import UserError
+from sim.experiment.executor import ChunkFailed
 
 CONNECT_TIMEOUT = "20s"
 """How long to wait for the scheduler to answer."""
 
 WORKER_WAIT_SECONDS = 60
 """How long to wait for the cluster to have at least one worker."""
-
-
-class ChunkFailed(RuntimeError):
-    """A chunk could not be simulated, even after retries. Its finished siblings are kept."""
 
 
 class DaskCluster:

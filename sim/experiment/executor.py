@@ -14,11 +14,17 @@ which Mesa's ``batch_run`` switches to spawn whenever it is called.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
+
+
+class ChunkFailed(RuntimeError):
+    """A chunk could not be simulated, even after retries. Its finished siblings are kept."""
 
 
 class Executor(Protocol):
@@ -47,35 +53,79 @@ class LocalProcesses:
     At most two chunks per worker are in flight, so results waiting to be consumed in order
     stay few (memory stays bounded whatever the number of chunks). Workers ignore Ctrl-C: the
     main process handles the interruption, lets running chunks finish and cancels the rest.
+    A worker that dies (killed, out of memory) breaks the pool: a new pool takes over the
+    chunks that were in flight, one at a time until each has finished once, so that a death
+    can be blamed on its chunk; a chunk whose worker died ``retries + 1`` times stops the run
+    with :class:`ChunkFailed` naming it. No chunk is dropped or yielded twice.
     """
 
     shared_disk = True
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, retries: int = 2):
+        self.workers, self.retries = workers, retries
 
     def map_chunks(self, fn, tasks):
         if len(tasks) <= 1:  # starting a process for one chunk only costs time
             yield from InProcess().map_chunks(fn, tasks)
             return
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
-                                   mp_context=context, initializer=_ignore_sigint)
-        todo, in_flight = iter(tasks), deque()
+        pool = self._pool(len(tasks))
+        waiting, in_flight, deaths, suspects = deque(tasks), deque(), {}, set()
+
+        def fill() -> None:  # after a worker died, one chunk at a time until it is found
+            while waiting and len(in_flight) < (1 if suspects else 2 * self.workers):
+                task = waiting.popleft()
+                in_flight.append((task, pool.submit(_with_fault_hook, fn, task)))
+
         try:
-            for task in todo:
-                in_flight.append((task, pool.submit(fn, task)))
-                if len(in_flight) >= 2 * self.workers:
-                    break
+            fill()
             while in_flight:
-                task, future = in_flight.popleft()
-                result = future.result()
-                following = next(todo, None)
-                if following is not None:
-                    in_flight.append((following, pool.submit(fn, following)))
+                task, future = in_flight[0]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    if len(in_flight) == 1:  # alone in the pool: this chunk's worker died
+                        deaths[_index(task)] = deaths.get(_index(task), 0) + 1
+                        if deaths[_index(task)] > self.retries:
+                            raise ChunkFailed(
+                                f"chunk {_index(task)} failed: the worker process simulating "
+                                f"it died {deaths[_index(task)]} times") from None
+                    suspects |= {_index(t) for t, _ in in_flight}
+                    waiting.extendleft(reversed([t for t, _ in in_flight]))
+                    in_flight.clear()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = self._pool(len(tasks))
+                    fill()
+                    continue
+                in_flight.popleft()
+                suspects.discard(_index(task))
+                fill()
                 yield task, result
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self, tasks: int) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=min(self.workers, tasks), mp_context=context,
+                                   initializer=_ignore_sigint)
+
+
+def _index(task) -> object:
+    return getattr(task, "index", task)
+
+
+def _with_fault_hook(fn, task):
+    """Run ``fn(task)`` in a worker; the test hooks ``NEGSIM_FAULT=kill-worker:K`` (every
+    time) and ``kill-worker-once:K`` (once; ``NEGSIM_FAULT_MARKER`` names a file that records
+    it) make the worker of chunk K die as a killed process would (reliability tests)."""
+    fault = os.environ.get("NEGSIM_FAULT")
+    if fault == f"kill-worker:{_index(task)}":
+        os._exit(1)
+    if fault == f"kill-worker-once:{_index(task)}":  # dies the first time only
+        marker = os.environ["NEGSIM_FAULT_MARKER"]
+        if not os.path.exists(marker):
+            open(marker, "x").close()
+            os._exit(1)
+    return fn(task)
 
 
 def _ignore_sigint() -> None:

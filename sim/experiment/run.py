@@ -41,7 +41,7 @@ from pathlib import Path
 
 from sim import DEFAULT_SEED
 from sim.errors import UserError
-from sim.experiment.dask_executor import ChunkFailed
+from sim.experiment.executor import ChunkFailed
 from sim.experiment.executor import Executor, local_executor
 
 CHUNK_SIZE = 20_000
@@ -61,6 +61,16 @@ class ChunkTask:
     count: int
 
 
+MAX_RUNS = 10**9
+"""Most replicates one command simulates (guards against typos such as --runs 1e15)."""
+
+MAX_CHUNKS = 1_000_000
+"""Most chunks one run is cut into (each is a task and, in a folder, a file)."""
+
+MAX_WORKERS = 4 * (os.cpu_count() or 1)
+"""Most local worker processes: more than a few per core only costs memory."""
+
+
 def plan_chunks(runs: int, chunk_size: int, first_replicate: int = 0) -> list[ChunkTask]:
     """Cut replicates ``first_replicate … first_replicate + runs − 1`` into chunks."""
     return [ChunkTask(k, first_replicate + start, min(chunk_size, runs - start))
@@ -77,11 +87,21 @@ def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: i
     _whole(seed, "seed", minimum=0)
     if seed >= SEED_LIMIT:
         raise UserError(f"seed must be below 2**63 = {SEED_LIMIT} (got {seed})")
+    if runs > MAX_RUNS:
+        raise UserError(f"runs must be at most {MAX_RUNS:,} (got {runs:,}): a billion "
+                        "simulated histories take about an hour on one core")
     _whole(first_replicate, "first_replicate", minimum=0)
     workers = _whole(workers, "workers", minimum=1)
+    if workers > MAX_WORKERS:
+        raise UserError(f"workers must be at most {MAX_WORKERS} on this computer (4 per core; "
+                        f"got {workers})")
     if chunk_size is None:
         return min(CHUNK_SIZE, math.ceil(runs / workers))
-    return _whole(chunk_size, "chunk size", minimum=1)
+    chunk_size = _whole(chunk_size, "chunk size", minimum=1)
+    if math.ceil(runs / chunk_size) > MAX_CHUNKS:
+        raise UserError(f"--chunk-size {chunk_size} cuts {runs:,} runs into more than "
+                        f"{MAX_CHUNKS:,} chunks; use at least {math.ceil(runs / MAX_CHUNKS):,}")
+    return chunk_size
 
 
 def _whole(value, name: str, minimum: int) -> int:
@@ -421,8 +441,10 @@ def interruptions_kept(partial_dir: Path, command: str = "run") -> Iterator[None
     try:
         yield
     except _Terminated:
+        _complete_anyway(partial_dir, 143)
         raise RunInterrupted(partial_dir, 143, command) from None
     except KeyboardInterrupt:
+        _complete_anyway(partial_dir, 130)
         raise RunInterrupted(partial_dir, 130, command) from None
     except ChunkFailed as failure:
         raise ChunkFailed(f"{failure}; finished chunks kept in {partial_dir}; continue with: "
@@ -430,6 +452,24 @@ def interruptions_kept(partial_dir: Path, command: str = "run") -> Iterator[None
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _complete_anyway(partial_dir: Path, exit_code: int) -> None:
+    """An interruption after the final rename leaves complete results: say so, not 'resume'."""
+    from sim.results import folder as files
+
+    final = files.final_path(partial_dir)
+    if not partial_dir.exists() and final.exists():
+        raise RunCompleteAnyway(final, exit_code) from None
+
+
+class RunCompleteAnyway(KeyboardInterrupt):
+    """Interrupted while tidying up after the results folder was complete (the exit code
+    still says 'interrupted'; the message says the results are whole)."""
+
+    def __init__(self, final: Path, exit_code: int):
+        self.exit_code = exit_code
+        super().__init__(f"interrupted while tidying up, but the results are complete: {final}/")
 
 
 def _terminate(signum, frame) -> None:

@@ -131,9 +131,6 @@ def test_sigterm_to_the_whole_process_group_with_two_workers(tmp_path, reference
     resumed(partial, tmp_path, reference)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: SIGTERM after the final rename (while chunks/ is "
-                   "removed) exits 143 and tells the user to resume a .partial folder that no "
-                   "longer exists; the results are complete (see docs/reliability.md)")
 def test_sigterm_after_the_rename_does_not_point_at_a_vanished_folder(tmp_path, reference):
     marker = tmp_path / "paused"
     process = start(*RUN, cwd=tmp_path, fault=f"pause-in:rmtree:{marker}")
