@@ -205,3 +205,15 @@ def test_plot_command(folders, tmp_path):
                                      for s in (".png", ".svg")]
     missing = CliRunner().invoke(app, ["plot", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and missing.output.startswith("error:")
+
+
+def test_tied_sweep_parameters_make_one_axis():
+    """A sweep with ``same_as`` (both parties' trust moved together) has two identical
+    parameter columns: they are one axis of the heatmap, named after both."""
+    points = pd.DataFrame({"point": [0, 1, 2, 3], "trust.a.b": [0.1, 0.1, 0.5, 0.5],
+                           "trust.b.a": [0.1, 0.1, 0.5, 0.5], "actors.g.monitoring": [0, 1, 0, 1],
+                           "ceasefire_holding.share": [0.1, 0.2, 0.3, 0.4]})
+    tied = plots.tied_parameters(points)
+    assert plots.sweep_parameters(tied) == ["trust.a.b = trust.b.a", "actors.g.monitoring"]
+    untouched = plots.tied_parameters(points.assign(**{"trust.b.a": [0.1, 0.2, 0.5, 0.5]}))
+    assert len(plots.sweep_parameters(untouched)) == 3

@@ -444,8 +444,23 @@ def sweep_outputs(points: pd.DataFrame) -> list[str]:
     return [c.removesuffix(".share") for c in points.columns if c.endswith(".share")]
 
 
+def tied_parameters(points: pd.DataFrame) -> pd.DataFrame:
+    """Merge parameter columns that always hold the same values (``same_as`` in a sweep
+    file) into one axis named after both, e.g. ``trust.ukraine.russia = trust.russia.ukraine``."""
+    kept: list[str] = []
+    for column in sweep_parameters(points):
+        twin = next((k for k in kept if points[k].equals(points[column])), None)
+        if twin is None:
+            kept.append(column)
+            continue
+        merged = f"{twin} = {column}"
+        points = points.drop(columns=column).rename(columns={twin: merged})
+        kept[kept.index(twin)] = merged
+    return points
+
+
 def sweep_figures(folder: Folder) -> dict[str, Figure]:
-    points = pd.read_csv(folder.path / "points.csv")
+    points = tied_parameters(pd.read_csv(folder.path / "points.csv"))
     parameters, outputs = sweep_parameters(points), sweep_outputs(points)
     drawn: dict[str, Figure] = {}
     if len(parameters) == 1:
@@ -497,19 +512,22 @@ def sweep_heatmap_figure(folder: Folder, points: pd.DataFrame, parameters: list[
                          "Colour and number: share of runs (%) at each combination. "
                          + NOT_A_FORECAST)
     grid = points.pivot_table(index=py, columns=px, values=f"{output}.share", aggfunc="mean")
+    # the colour scale spans 0 to the largest share (at least 5%), so that small shares
+    # still show their differences; the numbers in the cells give the exact values
+    top = max(5.0, float(np.ceil(100 * points[f"{output}.share"].max())))
     if grid.isna().to_numpy().any() or grid.size > 400:  # not a grid: scattered points
         cloud = ax.scatter(points[px], points[py], c=100 * points[f"{output}.share"], s=90,
-                           cmap="viridis", vmin=0, vmax=100)
+                           cmap="viridis", vmin=0, vmax=top)
         fig.colorbar(cloud, ax=ax, label="Share of runs (%)")
     else:
         image = ax.imshow(100 * grid.to_numpy(), origin="lower", cmap="viridis", vmin=0,
-                          vmax=100, aspect="auto")
+                          vmax=top, aspect="auto")
         ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns])
         ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
         if grid.size <= 100:
             for (r, c), v in np.ndenumerate(100 * grid.to_numpy()):
                 ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=12,
-                        color="white" if v < 60 else "black")
+                        color="white" if v < 0.6 * top else "black")
         fig.colorbar(image, ax=ax, label="Share of runs (%)")
         ax.grid(False)
     ax.set_xlabel(px)
