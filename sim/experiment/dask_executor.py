@@ -13,6 +13,7 @@ counted twice: results are taken in task order, one per task.
 from __future__ import annotations
 
 import secrets
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -22,6 +23,9 @@ from sim.experiment.executor import ChunkFailed
 
 CONNECT_TIMEOUT = "20s"
 """How long to wait for the scheduler to answer."""
+
+POLL_SECONDS = 2
+"""How often a wait for a chunk checks that the cluster still has workers."""
 
 WORKER_WAIT_SECONDS = 60
 """How long to wait for the cluster to have at least one worker."""
@@ -74,7 +78,9 @@ class DaskCluster:
     def _result(self, task, future, submit: Callable) -> Any:
         for attempt in range(1, self.retries + 2):
             try:
-                return future.result()
+                return self._wait(task, future)
+            except ChunkFailed:
+                raise
             except Exception as error:  # noqa: BLE001 - any failure of the task or its worker
                 if attempt > self.retries:
                     raise ChunkFailed(f"chunk {task.index} ({_describe(task)}) failed on the "
@@ -82,6 +88,26 @@ class DaskCluster:
                                       f"retries: {type(error).__name__}: {error}") from error
                 future = submit(task, attempt)
         raise AssertionError("unreachable")
+
+    def _wait(self, task, future) -> Any:
+        """The chunk's result; a cluster left with no worker for WORKER_WAIT_SECONDS stops
+        the run naming the chunk, instead of waiting forever."""
+        from distributed import TimeoutError as DaskTimeout
+
+        alone_since = None
+        while True:
+            try:
+                return future.result(timeout=POLL_SECONDS)
+            except (DaskTimeout, TimeoutError):
+                if future.client.scheduler_info().get("workers"):
+                    alone_since = None
+                    continue
+                alone_since = alone_since or time.monotonic()
+                if time.monotonic() - alone_since > WORKER_WAIT_SECONDS:
+                    raise ChunkFailed(
+                        f"chunk {task.index} ({_describe(task)}) cannot run: the Dask cluster "
+                        f"at {self.address} has had no worker for {WORKER_WAIT_SECONDS} s"
+                    ) from None
 
     def _connect(self):
         try:

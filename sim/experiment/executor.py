@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -74,7 +75,8 @@ class LocalProcesses:
         def fill() -> None:  # after a worker died, one chunk at a time until it is found
             while waiting and len(in_flight) < (1 if suspects else 2 * self.workers):
                 task = waiting.popleft()
-                in_flight.append((task, pool.submit(_with_fault_hook, fn, task)))
+                with _sigint_blocked():
+                    in_flight.append((task, pool.submit(_with_fault_hook, fn, task)))
 
         try:
             fill()
@@ -129,7 +131,22 @@ def _with_fault_hook(fn, task):
 
 
 def _ignore_sigint() -> None:
+    """In a worker: Ctrl-C is the main process's to handle. The worker was started with
+    SIGINT blocked (see :func:`_sigint_blocked`), so a Ctrl-C that arrived while it was
+    starting is discarded here rather than killing it with a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT while submitting (which may start worker processes: they inherit the
+    mask); a Ctrl-C meanwhile reaches the main process right after."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def local_executor(workers: int) -> Executor:

@@ -4,7 +4,8 @@ The worker simulating chunk 3 (replicates 30-39) exits at once (``os._exit(1)``,
 kernel's OOM killer or a crash would end it), placed by ``reliability_support``'s ``kill:30``.
 What must hold: no folder that looks complete, no chunk lost or counted twice once the run is
 finished with ``--resume``, and a message naming the failed chunk instead of a
-traceback. A worker that dies once is replaced and its chunk retried. The Dask executor's worker loss is left to the experiments' own tests.
+traceback. A worker that dies once is replaced and its chunk retried. A killed Dask worker is
+in test_dask_worker_loss.py.
 """
 
 from __future__ import annotations
