@@ -7,16 +7,14 @@ pandas, numpy, pydantic and Mesa load inside the commands that need them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim import DEFAULT_SEED, __version__
+from sim.commandline import reported_errors
 from sim.errors import UserError
-from sim.experiment.executor import ChunkFailed
 
 app = typer.Typer(
     name="negsim",
@@ -97,7 +95,7 @@ def run(
     The results folder holds metadata.json, scenario.yaml, summary.json/.csv,
     replicates.parquet (.csv up to 100,000 runs) and daily.csv.
     """
-    with _reported_errors():
+    with reported_errors():
         from sim.experiment import run as experiment
 
         argv = ["negsim", *sys.argv[1:]]
@@ -159,7 +157,7 @@ def compare(
     than two independent samples would give. * marks a difference whose interval excludes 0.
     Writes parameters.csv, shares.csv, differences.csv and daily.csv.
     """
-    with _reported_errors():
+    with reported_errors():
         from sim.experiment import compare as experiment
         from sim.experiment.run import check_settings
 
@@ -217,7 +215,7 @@ def sweep(
     Point p uses replicates 0 … runs−1 with the sweep's seed: it equals negsim run BASE --set
     ... --runs RUNS --seed SEED. Writes points.parquet/.csv and indices.csv.
     """
-    with _reported_errors():
+    with reported_errors():
         from sim.experiment import sweep as experiment
 
         argv = ["negsim", *sys.argv[1:]]
@@ -292,23 +290,6 @@ def _parse_seed(text: str | None) -> int | None:
         return int(text)
     except ValueError:
         raise UserError(f"--seed must be a whole number or 'random' (got {text!r})") from None
-
-
-@contextmanager
-def _reported_errors() -> Iterator[None]:
-    """User errors and interruptions become a short message on stderr and an exit code."""
-    try:
-        yield
-    except UserError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(UserError.exit_code) from None
-    except KeyboardInterrupt as interruption:  # RunInterrupted names the .partial folder
-        typer.echo(str(interruption) or "interrupted", err=True)
-        raise typer.Exit(getattr(interruption, "exit_code", 130)) from None
-    except ChunkFailed as failure:  # not the user's to fix, but no traceback helps either
-        typer.echo(f"error: {failure}", err=True)
-        raise typer.Exit(1) from None
 
 
 # -- output ------------------------------------------------------------------------------

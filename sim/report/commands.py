@@ -8,14 +8,13 @@ Thin commands over :mod:`sim.report.trace`, :mod:`sim.report.plots` and
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim import DEFAULT_SEED
+from sim.commandline import reported_errors
 from sim.errors import UserError
 
 FORMATS = ("text", "json", "csv")
@@ -119,17 +118,3 @@ def report(
 def _check_seed(seed: int) -> None:
     if not 0 <= seed < 2**63:
         raise UserError(f"--seed must be between 0 and 2**63 − 1 (got {seed})")
-
-
-@contextmanager
-def reported_errors() -> Iterator[None]:
-    """User errors become one line per problem on stderr and exit code 2 (issue 2)."""
-    try:
-        yield
-    except UserError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(UserError.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        raise typer.Exit(130) from None

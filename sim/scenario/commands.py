@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from sim.commandline import reported_errors
+
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="PATH=VALUE", help="Change one value, e.g. trust.ukraine.russia=0.2 "
     "(repeatable).", show_default=False)]
@@ -46,9 +48,7 @@ def show(
     overrides: SetOption = None,
 ) -> None:
     """Every value the model will use, with its meaning, range and the file that set it."""
-    from sim.cli import _reported_errors
-
-    with _reported_errors():
+    with reported_errors():
         from rich.console import Console
         from rich.markup import escape
 
@@ -96,9 +96,7 @@ def new(
     folder: Annotated[Path, typer.Option("--folder", help="Where to write it.")] = Path("scenarios"),
 ) -> None:
     """Write a new scenario that extends BASE, with the most useful fields ready to edit."""
-    from sim.cli import _reported_errors
-
-    with _reported_errors():
+    with reported_errors():
         from sim.errors import UserError
         from sim.scenario.library import new_scenario_text
         from sim.scenario.schema import write_schema
