@@ -229,3 +229,19 @@ def test_readme_run_command_works_from_any_folder(readme, tmp_path):
     written = list((tmp_path / "results" / "istanbul-2025").iterdir())
     assert len(written) == 1 and re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{4}", written[0].name)
     assert (written[0] / "summary.csv").is_file()
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(repo_root):
+    """sqlite-utils' rule: a command nobody can find or learn from is not done."""
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    commands = sorted(get_command(app).commands)
+    assert {"run", "compare", "sweep", "trace", "plot", "report", "view", "validate"} <= set(commands)
+    for name in commands:
+        result = CliRunner().invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Example: negsim" in result.output, name
+        assert f"negsim {name}" in readme or f"`{name}`" in readme, f"README does not show {name}"
