@@ -30,6 +30,17 @@ PROGRESS_MIN_RUNS = 50_000
 DASK_HELP = ("Simulate on the Dask cluster whose scheduler is at ADDRESS (e.g. "
              "tcp://10.0.0.5:8786) instead of local processes; the numbers are the same.")
 
+# Options that run, compare and sweep share (one definition each).
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only where the results were written.")]
+NoPlots = Annotated[bool, typer.Option(
+    "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")]
+Dask = Annotated[str | None, typer.Option(
+    "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", "-w", help="Local worker processes.",
+    show_default="the number of cores; 1 for small jobs")]
+
 
 def _workers(given: int | None, replicates: int | None) -> int:
     """``--workers`` as given, else every core (1 for a job known to be small)."""
@@ -83,12 +94,9 @@ def run(
         "--set", metavar="PATH=VALUE",
         help="Change one scenario value, e.g. trust.ukraine.russia=0.2 (repeatable).",
         show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Print only where the results were written.")] = False,
-    no_plots: Annotated[bool, typer.Option(
-        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
+    dask: Dask = None,
 ) -> None:
     """Simulate a scenario many times; print outcome shares with 95% intervals; save them.
 
@@ -130,11 +138,8 @@ def compare(
     seed: Annotated[str | None, typer.Option(
         "--seed", metavar="S|random", help="Root seed shared by all scenarios (common random "
                                            "numbers).", show_default=str(DEFAULT_SEED))] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="Local worker processes.",
-        show_default="the number of cores; 1 for small jobs")] = None,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
+    workers: Workers = None,
+    dask: Dask = None,
     chunk_size: Annotated[int | None, typer.Option(
         "--chunk-size", help="Replicates per chunk (changes no number).",
         show_default="20000, fewer if workers would idle")] = None,
@@ -144,10 +149,8 @@ def compare(
     resume: Annotated[Path | None, typer.Option(
         "--resume", metavar="DIR", help="Finish an interrupted compare: its .partial folder.",
         show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Print only where the results were written.")] = False,
-    no_plots: Annotated[bool, typer.Option(
-        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
 ) -> None:
     """Compare scenarios replicate by replicate: each outcome's share per scenario and each
     scenario's difference from the first, with 95% intervals.
@@ -190,11 +193,8 @@ def sweep(
     file: Annotated[Path | None, typer.Argument(
         metavar="SWEEP.yaml", help="A sweep file (kind: sweep); see docs/experiments.md.",
         show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="Local worker processes.",
-        show_default="the number of cores; 1 for small jobs")] = None,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS", help=DASK_HELP, show_default=False)] = None,
+    workers: Workers = None,
+    dask: Dask = None,
     chunk_size: Annotated[int | None, typer.Option(
         "--chunk-size", help="Replicates per chunk, across points (changes no number).",
         show_default="20000, fewer if workers would idle")] = None,
@@ -204,10 +204,8 @@ def sweep(
     resume: Annotated[Path | None, typer.Option(
         "--resume", metavar="DIR", help="Finish an interrupted sweep: its .partial folder.",
         show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Print only where the results were written.")] = False,
-    no_plots: Annotated[bool, typer.Option(
-        "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")] = False,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
 ) -> None:
     """Run a scenario at many points of parameter space (grid, random, lhs, sobol, morris);
     write each point's outcome shares and, for sobol and morris, sensitivity indices.
