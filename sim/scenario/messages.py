@@ -188,7 +188,8 @@ def _wording(kind: str, ctx: dict, msg: str, given: object) -> str:
         hint = did_you_mean(given, allowed) if isinstance(given, str) else ""
         return f"must be one of {', '.join(allowed)}{hint}{got}"
     if kind == "too_short":
-        return f"must have at least {ctx['min_length']} entries (got {ctx['actual_length']})"
+        n = ctx["min_length"]
+        return f"must have at least {n} {'entry' if n == 1 else 'entries'} (got {ctx['actual_length']})"
     if kind.startswith("date"):
         detail = f"; {ctx['error']}" if ctx.get("error") else ""
         return f"must be a date like 2025-05-15{detail}{got}"
