@@ -189,7 +189,8 @@ def _wording(kind: str, ctx: dict, msg: str, given: object) -> str:
         return f"must be one of {', '.join(allowed)}{hint}{got}"
     if kind == "too_short":
         n = ctx["min_length"]
-        return f"must have at least {n} {'entry' if n == 1 else 'entries'} (got {ctx['actual_length']})"
+        entries = "entry" if n == 1 else "entries"
+        return f"must have at least {n} {entries} (got {ctx['actual_length']})"
     if kind.startswith("date"):
         detail = f"; {ctx['error']}" if ctx.get("error") else ""
         return f"must be a date like 2025-05-15{detail}{got}"
