@@ -3,7 +3,8 @@
 The reference model (:mod:`sim.model.reference`) runs ONE replicate per Mesa model with plain
 Python numbers and if-statements, reading the same keyed draws. For each scenario below, every
 column of the engine's replicate table must equal the reference's record: exactly for ids,
-outcomes, booleans, counts, days and their NA pattern; to 1e-12 for floats. A replicate may
+outcomes, booleans, counts, days, the reasons (``reason.*``, ``blocker.*``, ``ended_by``,
+``ended_after``) and their NA pattern; to 1e-12 for floats. A replicate may
 differ only if the reference saw a deciding comparison within 1e-9 of its threshold
 (``closest_call``: a float rounding difference could have tipped it); such replicates are
 counted, printed and capped at :data:`MAX_EXCUSED`.
@@ -152,8 +153,9 @@ CASES = {  # name: (scenario factory, first replicate, replicates)
 
 def column_mismatches(engine: pd.Series, reference: pd.Series) -> np.ndarray:
     """Rows where one column disagrees: exact for everything but floats (1e-12)."""
-    if isinstance(engine.dtype, pd.CategoricalDtype):
-        return engine.astype(str).to_numpy() != reference.astype(str).to_numpy()
+    if isinstance(engine.dtype, pd.CategoricalDtype):  # NA in the engine is None here
+        values = engine.astype(object).where(engine.notna(), None).to_numpy()
+        return np.array([a != b for a, b in zip(values, reference, strict=True)], dtype=bool)
     if pd.api.types.is_float_dtype(engine.dtype):
         values = reference.to_numpy(dtype=float)
         return ~(np.abs(engine.to_numpy(dtype=float) - values) <= FLOAT_TOLERANCE)

@@ -223,6 +223,15 @@ class Party(ActorBase):
         0.5, "Cost per unit of ceasefire scope of being cheated, weighted by distrust.",
         "Kydd 2000; MODEL.md §9 prototype value for both parties.",
         unit="utility per unit of scope")
+    exchange_exposure: Probability = param(
+        0.25, "Cost per unit of an exchange's level agreed but not yet delivered, of being "
+        "cheated on it (the other side stalls or reneges on later stages), weighted by distrust "
+        "in the exchange: u = 1 − |x − position| − exchange_exposure·(1 − T_x)·(x − delivered) "
+        "(docs/model.md §2).",
+        "Judgement: half the weight the prototype gives to being cheated on a ceasefire "
+        "(MODEL.md §9 exposure 0.5; Kydd 2000): stages are swaps, so a side cheated on a later "
+        "stage loses what it was promised, not what it handed over. No source measures it.",
+        unit="utility per unit of level at risk")
     audience_cost: Probability = param(
         0.0, "Standing lost when its leader stays away while another party's leader comes.",
         "Fearon 1994: zero unless the scenario argues a domestic audience.",
@@ -270,6 +279,13 @@ class Mediator(ActorBase):
         0.1, "Pressure on aspirations, applied only when its leader attends.",
         "Beardsley et al. 2006 (manipulation); MODEL.md §9 prototype value.",
         unit="pressure, times pressure_scale")
+    custody: Probability = param(
+        0.0, "How far it holds a prisoner exchange (prisoners of both sides pass through its "
+        "hands): each party's distrust of the exchange is reduced by its trust in this mediator "
+        "times custody (docs/model.md §5).",
+        "Judgement: hosting talks is not holding prisoners, so 0 unless the scenario says so "
+        "(issue 10: a mediator that holds the exchange, as Türkiye and the UAE did).",
+        unit="share of the exchange's risk it takes over")
 
 
 class Guarantor(ActorBase):
