@@ -119,6 +119,7 @@ def simulate_chunk(scenario: Scenario, seed: int, first_replicate: int, count: i
     trust = {(i, j): u(f"tr{i}{j}") for i, j in itertools.permutations(parties, 2)}
     columns |= {f"trust.{i}.{j}": v for (i, j), v in trust.items()}
     columns |= {f"payoff.{p}": u(f"pay{p}") - 0.5 for p in parties}
+    columns |= _reasons(u, scenario, no_talks, agreed, np.asarray(columns["outcome"]) == OUTCOMES[3])
     replicates = pd.DataFrame(columns)
     daily = _daily_sums(scenario, u, attended, day.get(ceasefire), cf_days, exchanged, trust)
     return Chunk(first_replicate, count, replicates, daily)

@@ -72,6 +72,7 @@ def test_summary_lists_every_metric_and_all_five_outcomes():
     assert keys == ([("outcome", o) for o in OUTCOMES]
                     + [("attended", a) for a in scenario.actors] + [("leaders_met", "all")]
                     + [("agreed", k) for k in scenario.issues]
+                    + [(f"reason.{k}", r) for k in scenario.issues for r in REASONS]
                     + [("agreed_in_full", k) for k in scenario.issues] + levels
                     + [("exchanged_share", "mean")])
     assert len(levels) > 10  # the fake reaches most grid levels, not all
@@ -91,6 +92,8 @@ def test_summary_shares_are_counts_over_runs():
     assert summary.loc[("agreed", "exchange"), "share"] == rows["agreed.exchange"].mean()
     assert summary.loc[("outcome", "exchange_only"), "share"] == (
         (rows["outcome"] == "exchange_only").mean())
+    assert summary.loc[("reason.ceasefire", "refused"), "share"] == (
+        (rows["reason.ceasefire"] == "refused").mean())
     assert summary.loc[("agreed_in_full", "exchange"), "share"] == (
         (rows["level.exchange"] == 1.0).mean())
     assert summary.loc[("level.exchange", "0.35"), "share"] == (

@@ -479,6 +479,7 @@ class NegotiationModel(mesa.Model):
                     cols[f"trust.{p}.{j}"] = self.actors[p].trust[j].copy()
         for p in cfg.parties:
             cols[f"payoff.{p}"] = self.payoff(self.actors[p])
+        cols.update(self.reasons())
         return pd.DataFrame(cols)
 
     def reasons(self) -> dict[str, pd.Categorical]:

@@ -455,7 +455,9 @@ class ReferenceModel(mesa.Model):
                 "ceasefire_days", "exchanged_share",
                 *[f"violations.{p}" for p in parties],
                 *[f"trust.{p}.{j}" for p in parties for j in parties if j != p],
-                *[f"payoff.{p}" for p in parties]]
+                *[f"payoff.{p}" for p in parties],
+                *[f"reason.{k}" for k in cfg.issues], *[f"blocker.{k}" for k in cfg.issues],
+                "ended_by", "ended_after"]
 
     def reason(self, k: str) -> str:
         """Why issue k ended as it did: the first that applies, in the order of §7."""
@@ -488,6 +490,9 @@ class ReferenceModel(mesa.Model):
         row.update({f"trust.{p}.{j}": actors[p].trust[j]
                     for p in cfg.parties for j in cfg.parties if j != p})
         row.update({f"payoff.{p}": self.payoff(actors[p]) for p in cfg.parties})
+        row.update({f"reason.{k}": self.reason(k) for k in cfg.issues})
+        row.update({f"blocker.{k}": self.blocker[k] for k in cfg.issues})
+        row["ended_by"], row["ended_after"] = self.ended_by, self.ended_after
         return {c: _plain(v) for c, v in row.items()}
 
 
