@@ -87,11 +87,11 @@ class Mediator(Actor):
         self.custody = self.param("custody", config.custody)
         self.forgiveness = 1.0  # mediators press every party alike (§5)
 
-    def propose(self, issue: str, where: np.ndarray, margins: np.ndarray,
+    def propose(self, issue: str, where: np.ndarray, best: np.ndarray,
                 agreed_so_far: np.ndarray) -> np.ndarray:
-        """The grid level with the largest smallest margin ``u_i(x) − a_i`` (``margins``, one
-        row per replicate), shifted by bias, above what is already agreed."""
-        best = rules.GRID[np.argmax(margins, axis=1)]
+        """``best``, the grid level with the largest smallest margin ``u_i(x) − a_i`` (the
+        model finds it with the zone of agreement), shifted by bias, above what is already
+        agreed."""
         shift = sum(pick(b, where) * (pick(self.model.actors[p].position[issue], where) - best)
                     for p, b in self.bias.items())
         return np.maximum(rules.snap(best + pick(self.model.bias_scale, where) * shift),
@@ -226,21 +226,29 @@ class Party(Actor):
         return rules.aspiration(pick(self.reservation[issue], where), tau,
                                 pick(self.concession[issue], where), self.pressure[where])
 
-    def utility(self, issue: str, level, where: np.ndarray) -> np.ndarray:
-        """Utility of ``level`` (shape (n,) or (n, grid)) for the replicates ``where`` (§4)."""
+    def costs(self, issue: str, where: np.ndarray) -> tuple:
+        """What a unit of ``issue`` costs this party, and what of it is already delivered (§4):
+        a ceasefire's momentum and exposure; an exchange's risk on what is undelivered."""
         kind = self.model.config.issues[issue].kind
-        cost, delivered = 0.0, 0.0
         if kind == "ceasefire":
-            cost = rules.ceasefire_cost(pick(self.momentum, where), pick(self.exposure, where),
-                                        self.least_trust(where))
-        elif kind == "exchange":
-            cost = rules.exchange_cost(pick(self.exchange_exposure, where),
-                                       self.exchange_trust(where))
-            delivered = self.model.delivered[issue][where]
-        position = pick(self.position[issue], where)
-        if np.ndim(level) == 2:  # a grid of levels for each replicate: parameters as columns
-            cost, position, delivered = _column(cost), _column(position), _column(delivered)
-        return rules.utility(level, position, cost, delivered)
+            return rules.ceasefire_cost(pick(self.momentum, where), pick(self.exposure, where),
+                                        self.least_trust(where)), 0.0
+        if kind == "exchange":
+            return (rules.exchange_cost(pick(self.exchange_exposure, where),
+                                        self.exchange_trust(where)),
+                    self.model.delivered[issue][where])
+        return 0.0, 0.0
+
+    def utility(self, issue: str, level: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Utility of ``level`` (one per replicate ``where``) (§4)."""
+        cost, delivered = self.costs(issue, where)
+        return rules.utility(level, pick(self.position[issue], where), cost, delivered)
+
+    def grid_utility(self, issue: str, where: np.ndarray) -> np.ndarray:
+        """Utility of every grid level, one row per replicate ``where`` (§4)."""
+        cost, delivered = self.costs(issue, where)
+        return rules.grid_utility(where.size, _column(pick(self.position[issue], where)),
+                                  _column(cost), _column(delivered))
 
     def respond(self, issue: str, level: np.ndarray, aspiration: np.ndarray,
                 where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

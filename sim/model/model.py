@@ -214,8 +214,10 @@ class NegotiationModel(mesa.Model):
         tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau, where) for p in self.parties}
         margins = self.margins(issue, where, aspirations, agreed_so_far)
-        lowest = self.judge_zone(issue, where, margins)
-        level = self.propose(issue, where, margins, agreed_so_far)
+        maximin = np.argmax(margins, axis=1)  # the best compromise; ties: the lowest level
+        lowest = self.judge_zone(issue, where, margins, maximin)
+        best = rules.GRID[maximin]
+        level = self.propose(issue, where, best, agreed_so_far)
         answers = [p.respond(issue, level, aspirations[p.key], where) for p in self.parties]
         shortfalls = np.array([shortfall for _, shortfall in answers])
         accepts = np.all(shortfalls <= 0.0, axis=0)
@@ -224,7 +226,7 @@ class NegotiationModel(mesa.Model):
         self.agree(issue, where[accepts], level[accepts])
         if session == self.calendar.sessions:
             left = ~self.agreed[issue][where]
-            self.blame(issue, where[left], margins[left], lowest[left], shortfalls[:, left],
+            self.blame(issue, where[left], best[left], lowest[left], shortfalls[:, left],
                        {k: a[left] for k, a in aspirations.items()})
 
     def margins(self, issue: str, where: np.ndarray, aspirations: dict,
@@ -233,27 +235,37 @@ class NegotiationModel(mesa.Model):
         not above what is already agreed (§5). A level with margin ≥ 0 every party accepts
         without noise."""
         margins = None
-        for p in self.parties:  # in place where possible: these arrays are the engine's largest
-            margin = p.utility(issue, rules.GRID[None, :], where) - aspirations[p.key][:, None]
+        for p in self.parties:  # in place: these (n, 20) arrays are the engine's largest
+            margin = p.grid_utility(issue, where)
+            margin -= aspirations[p.key][:, None]
             margins = margin if margins is None else np.minimum(margins, margin, out=margins)
-        if agreed_so_far.any():
-            margins[rules.GRID[None, :] <= agreed_so_far[:, None]] = -np.inf
+        further = np.flatnonzero(agreed_so_far)  # a further tranche: only levels above
+        if further.size:
+            margins[further] = np.where(rules.GRID <= agreed_so_far[further, None], -np.inf,
+                                        margins[further])
         return margins
 
-    def judge_zone(self, issue: str, where: np.ndarray, margins: np.ndarray) -> np.ndarray:
+    def judge_zone(self, issue: str, where: np.ndarray, margins: np.ndarray,
+                   maximin: np.ndarray) -> np.ndarray:
         """Record whether the zone of agreement is open: a grid level every party accepts
-        without noise, within every absent leader's delegation mandate; and whether it would be
-        with every leader present (§5). Returns the lowest level index of the zone."""
-        lowest, open_if_leaders = rules.zone_floor(margins)
+        without noise (the best compromise ``maximin`` has margin ≥ 0), within every absent
+        leader's delegation mandate; and whether it would be with every leader present (§5).
+        Returns the lowest level index of the zone where a mandate may bind (else 0)."""
+        open_if_leaders = margins[np.arange(where.size), maximin] >= 0.0
         cap = np.min([np.where(p.present[where], np.inf, pick(p.mandate[issue], where))
                       for p in self.parties], axis=0)
-        zone_open = open_if_leaders & (rules.GRID[lowest] <= cap)
+        zone_open = open_if_leaders.copy()
+        lowest = np.zeros(where.size, dtype=np.int64)
+        capped = np.flatnonzero(open_if_leaders & (cap < rules.GRID[-1]))  # a mandate may bind
+        if capped.size:
+            lowest[capped] = rules.zone_floor(margins[capped])
+            zone_open[capped] = rules.GRID[lowest[capped]] <= cap[capped]
         self.zone_open[issue][where] = zone_open
         self.zone_if_leaders[issue][where] = open_if_leaders
         self.zone_open_today[issue] = int(zone_open.sum())
         return lowest
 
-    def propose(self, issue: str, where: np.ndarray, margins: np.ndarray,
+    def propose(self, issue: str, where: np.ndarray, best: np.ndarray,
                 agreed_so_far: np.ndarray) -> np.ndarray:
         """The most skilled mediator proposes with chance ``skill``; otherwise the parties'
         midpoint plus Normal noise, snapped to the grid (§5 step 2). A proposal is a total level
@@ -272,7 +284,7 @@ class NegotiationModel(mesa.Model):
         for i, mediator in enumerate(self.mediators):
             sel = mediated & (chosen == i)
             if sel.any():
-                level[sel] = mediator.propose(issue, where[sel], margins[sel], agreed_so_far[sel])
+                level[sel] = mediator.propose(issue, where[sel], best[sel], agreed_so_far[sel])
         return level
 
     def agree(self, issue: str, done: np.ndarray, level: np.ndarray) -> None:
@@ -297,7 +309,7 @@ class NegotiationModel(mesa.Model):
             self.next_stage[issue][idle] = self.day + spec.first_stage_days
             self.stage_days[issue].add(self.day + spec.first_stage_days)
 
-    def blame(self, issue: str, left: np.ndarray, margins: np.ndarray, lowest: np.ndarray,
+    def blame(self, issue: str, left: np.ndarray, best: np.ndarray, lowest: np.ndarray,
               shortfalls: np.ndarray, aspirations: dict) -> None:
         """At the last session, for the replicates that never agreed ``issue``: the party
         that blocked it, first by id on ties (§7). With a zone of agreement, the one that
@@ -316,8 +328,8 @@ class NegotiationModel(mesa.Model):
         no_overlap = ~if_leaders
         if no_overlap.any():
             idx = left[no_overlap]
-            best = rules.GRID[np.argmax(margins[no_overlap], axis=1)]
-            gaps = [aspirations[p.key][no_overlap] - p.utility(issue, best, idx) for p in self.parties]
+            gaps = [aspirations[p.key][no_overlap] - p.utility(issue, best[no_overlap], idx)
+                    for p in self.parties]
             blocker[no_overlap] = np.argmax(gaps, axis=0)
         self.blocker[issue][left] = blocker
 

@@ -58,6 +58,17 @@ def utility(level, position, cost=0.0, delivered=0.0):
     return np.clip(1.0 - np.abs(level - position) - cost * (level - delivered), 0.0, 1.0)
 
 
+def grid_utility(rows, position, cost=0.0, delivered=0.0):
+    """:func:`utility` at every grid level for ``rows`` replicates (parameters of shape
+    (rows, 1) or scalars): the same arithmetic in the same order, computed in place, because
+    these (rows, 20) arrays are the largest the engine makes (a test checks it equals
+    ``utility``)."""
+    value = np.empty((rows, GRID.size))
+    np.multiply(GRID - delivered, cost, out=value)  # cost·(x − delivered)
+    np.subtract(1.0 - np.abs(GRID - position), value, out=value)
+    return np.clip(value, 0.0, 1.0, out=value)
+
+
 def ceasefire_cost(momentum, exposure, effective_trust):
     """Cost per unit of ceasefire scope: fighting on pays (momentum), being cheated hurts."""
     return momentum + exposure * (1.0 - effective_trust)
@@ -165,8 +176,7 @@ def stage_signal(signal_strength, tranche, stages):
 
 
 def zone_floor(margins):
-    """The lowest grid index where every party's margin ``u − a`` is at least 0, and whether
-    there is one: the zone of agreement without noise (§5). ``margins`` has one row per
-    replicate, one column per grid level (−inf where a level is not on offer)."""
-    fits = margins >= 0.0
-    return np.argmax(fits, axis=-1), fits.any(axis=-1)
+    """The lowest grid index where every party's margin ``u − a`` is at least 0 (0 where there
+    is none): the bottom of the zone of agreement without noise (§5). ``margins`` has one row
+    per replicate, one column per grid level (−inf where a level is not on offer)."""
+    return np.argmax(margins >= 0.0, axis=-1)
