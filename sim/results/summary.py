@@ -86,13 +86,18 @@ def count(replicates: pd.DataFrame) -> Counts:
     return Counts(len(replicates), hits, sums)
 
 
+PAIRED_METRICS = ("outcome", "attended", "leaders_met", "agreed")
+"""The metrics that ``negsim compare`` (paired differences) and ``negsim sweep`` report: the
+first rows of the summary, computed per replicate by :func:`indicators`."""
+
+
 def indicators(replicates: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    """Per replicate, whether it counts towards each ``outcome``, ``attended``,
-    ``leaders_met`` and ``agreed`` row of :func:`count`, in its order, as boolean arrays (for
-    paired differences and sweeps, which show these metrics only)."""
+    """Per replicate, whether it counts towards each row of :func:`count` whose metric is one
+    of :data:`PAIRED_METRICS`, in its order, as boolean arrays (for paired differences and
+    sweeps)."""
     outcome = replicates["outcome"].to_numpy()
     flags = {("outcome", o): outcome == o for o in OUTCOMES}
-    for metric in ("attended", "leaders_met", "agreed"):
+    for metric in PAIRED_METRICS[1:]:
         for col in replicates.columns:
             if col == metric or col.startswith(metric + "."):
                 category = col.removeprefix(metric + ".") if col != metric else "all"
