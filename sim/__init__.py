@@ -14,7 +14,7 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 MODEL_VERSION = "2"
-"""Version of the model's rules (docs/model.md); recorded in every results folder, and
+"""Version of the model's rules (docs/model.md §1-8); recorded in every results folder, and
 ``--resume`` refuses a ``.partial`` folder of another version. 2: exchange size bargained
 against distrust, tranches, the zone of agreement and the reasons (issue 10)."""
 DEFAULT_SEED = 20250514

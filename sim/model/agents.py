@@ -1,4 +1,4 @@
-"""Who acts and how: parties, mediators and guarantors (MODEL.md §2-6).
+"""Who acts and how: parties, mediators and guarantors (docs/model.md §2-6).
 
 Each agent is one actor of the scenario for a whole ensemble: its state holds one entry per
 replicate (numpy arrays of shape ``(R,)``), and its rules are array operations on the
@@ -180,7 +180,7 @@ class Party(Actor):
 
     def exchange_uncovered(self):
         """``Π_m (1 − t_m·custody_m) · Π_g (1 − t_g·c_g·e_g)``: the share of an exchange's
-        risk that no mediator holding it and no guarantor covers, in this party's eyes (§3)."""
+        risk that no mediator holding it and no guarantor covers, in this party's eyes (§3.7)."""
         uncovered = 1.0
         for m in self.model.mediators:
             uncovered = uncovered * rules.custody_cover(self.trust_in_third[m.key], m.custody)
@@ -202,7 +202,7 @@ class Party(Actor):
 
     def exchange_trust(self, where: np.ndarray | None = None) -> np.ndarray:
         """``T_x``: effective trust for an exchange in the least-trusted counterpart, topped up
-        by mediators holding it and by guarantors (§3)."""
+        by mediators holding it and by guarantors (§3.7)."""
         uncovered = pick(self.uncovered_exchange, where)
         return np.min([rules.effective_trust(self.trust[j] if where is None else self.trust[j][where],
                                              uncovered) for j in sorted(self.trust)], axis=0)

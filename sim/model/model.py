@@ -1,5 +1,5 @@
 """The world and its calendar: ``NegotiationModel`` steps an ensemble of replicates, one
-``step()`` per day, from the first announcement day (−A) to the horizon (MODEL.md §1).
+``step()`` per day, from the first announcement day (−A) to the horizon (docs/model.md §1).
 
 A day's phases, in order (:meth:`NegotiationModel.step`)::
 
@@ -193,7 +193,7 @@ class NegotiationModel(mesa.Model):
     def on_table(self, issue: str, where: np.ndarray) -> np.ndarray:
         """Whether ``issue`` is on the table at today's session: its prerequisite
         (``opens_after``) first agreed on an earlier day, and not settled: an exchange until
-        all-for-all is agreed (further tranches, §4), any other issue until agreed."""
+        all-for-all is agreed (further tranches, §4.5), any other issue until agreed."""
         if issue in self.exchanges:
             open_ = self.level[issue][where] < 1.0
         else:
@@ -232,7 +232,7 @@ class NegotiationModel(mesa.Model):
     def margins(self, issue: str, where: np.ndarray, aspirations: dict,
                 agreed_so_far: np.ndarray) -> np.ndarray:
         """``min_i (u_i(x) − a_i)`` for every grid level x, one row per replicate; −inf at levels
-        not above what is already agreed (§5). A level with margin ≥ 0 every party accepts
+        not above what is already agreed (§5.7). A level with margin ≥ 0 every party accepts
         without noise."""
         margins = None
         for p in self.parties:  # in place: these (n, 20) arrays are the engine's largest
@@ -312,7 +312,7 @@ class NegotiationModel(mesa.Model):
     def blame(self, issue: str, left: np.ndarray, best: np.ndarray, lowest: np.ndarray,
               shortfalls: np.ndarray, aspirations: dict) -> None:
         """At the last session, for the replicates that never agreed ``issue``: the party
-        that blocked it, first by id on ties (§7). With a zone of agreement, the one that
+        that blocked it, first by id on ties (§7.6). With a zone of agreement, the one that
         refused the proposal by the widest margin (beyond its mandate counts as infinitely
         wide); without one, but with one had the absent leaders come, the first whose
         delegation's mandate is below every level all would accept; with none at all, the
@@ -390,7 +390,7 @@ class NegotiationModel(mesa.Model):
 
     def record_ending(self, where: np.ndarray, ends: np.ndarray, exits: list) -> None:
         """Who declared the ceasefire over (first by id when several did the same day), and
-        whether any violation it saw that day was real (§7)."""
+        whether any violation it saw that day was real (§7.6)."""
         first = np.argmax(exits, axis=0)[ends]
         real = np.array([p.saw_real_violation(where) for p in self.parties])[:, ends]
         self.ended_by[where[ends]] = first
@@ -496,7 +496,7 @@ class NegotiationModel(mesa.Model):
 
     def reasons(self) -> dict[str, pd.Categorical]:
         """Why each issue ended as it did, who blocked it, who ended the ceasefire and after
-        what (§7): categoricals with fixed categories, NA where there is nothing to say."""
+        what (§7.6): categoricals with fixed categories, NA where there is nothing to say."""
         parties = [p.key for p in self.parties]  # sorted by id
         cols = {}
         for k in self.config.issues:

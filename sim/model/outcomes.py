@@ -1,4 +1,4 @@
-"""The outcome record of a replicate (MODEL.md §7) and the shape of a simulated chunk.
+"""The outcome record of a replicate (docs/model.md §7) and the shape of a simulated chunk.
 
 A *chunk* is a contiguous block of replicates simulated in one ensemble. Chunks are what
 executors send to worker processes and what a ``.partial`` results folder stores for
@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 OUTCOMES = ("no_talks", "no_agreement", "exchange_only", "ceasefire_collapsed", "ceasefire_holding")
-"""The five outcomes of MODEL.md §7, in the order tables list them."""
+"""The five outcomes of docs/model.md §7.1, in the order tables list them."""
 
 REASONS = ("agreed", "no_talks", "not_opened", "no_mandate", "no_overlap", "refused")
 """Why an issue ended as it did (``reason.<issue>``), judged at the last session it was on the
-table; the first that applies, in this order (docs/model.md §7):
+table; the first that applies, in this order (docs/model.md §7.6):
 
 * ``agreed``: agreed at some session (any level, any number of tranches);
 * ``no_talks``: a party sent no delegation;

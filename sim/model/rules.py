@@ -1,4 +1,4 @@
-"""The model's formulas as pure functions (MODEL.md §2-6).
+"""The model's formulas as pure functions (docs/model.md §2-6).
 
 Each function works on numpy arrays (one entry per replicate) and on plain floats alike, so
 the ensemble engine and the one-replicate reference model compute every number with the
@@ -82,7 +82,7 @@ def exchange_cost(exchange_exposure, exchange_trust):
 
 def next_level(agreed):
     """The lowest grid level above the level already agreed: a further tranche of an
-    exchange must add at least one grid step (§4)."""
+    exchange must add at least one grid step (§4.5)."""
     return np.minimum(np.rint(agreed * 20.0) + 1.0, 20.0) / 20.0
 
 
@@ -98,7 +98,7 @@ def guarantee_cover(trust_in_guarantor, credibility, enforcement, monitoring):
 
 def custody_cover(trust_in_mediator, custody):
     """Share of the exchange's risk a mediator holding it does NOT take over: ``1 − t·custody``
-    (§3): prisoners pass through its hands, as far as the party trusts it."""
+    (§3.7): prisoners pass through its hands, as far as the party trusts it."""
     return 1.0 - trust_in_mediator * custody
 
 
@@ -177,6 +177,6 @@ def stage_signal(signal_strength, tranche, stages):
 
 def zone_floor(margins):
     """The lowest grid index where every party's margin ``u − a`` is at least 0 (0 where there
-    is none): the bottom of the zone of agreement without noise (§5). ``margins`` has one row
+    is none): the bottom of the zone of agreement without noise (§5.7). ``margins`` has one row
     per replicate, one column per grid level (−inf where a level is not on offer)."""
     return np.argmax(margins >= 0.0, axis=-1)

@@ -12,7 +12,7 @@ the run (``n``), with its Wilson 95% interval, unless said otherwise:
 * ``attended`` × each actor; ``leaders_met`` × ``all``;
 * ``agreed`` × each issue: agreed at any level (0.05 … 1);
 * ``reason.<issue>`` × each of the six reasons of :data:`sim.model.outcomes.REASONS` (zeros
-  included): why the issue ended as it did (docs/model.md §7);
+  included): why the issue ended as it did (docs/model.md §7.6);
 * ``agreed_in_full`` × each issue: agreed at the total level 1.0 (for an exchange,
   all-for-all, in one tranche or several);
 * ``level.<issue>`` × each grid level reached (``"0.05"`` … ``"1.00"``, only those with at
@@ -135,7 +135,7 @@ def _level_counts(replicates: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 
 GRID_STEPS = 20
-"""Agreed levels are multiples of 1/20 (docs/model.md §4)."""
+"""Agreed levels are multiples of 1/20 (docs/model.md §4.2)."""
 
 
 def _grid_steps(levels: np.ndarray) -> np.ndarray:
