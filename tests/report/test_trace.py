@@ -14,13 +14,12 @@ import math
 
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from sim.model import simulate_chunk
 from sim.model.outcomes import OUTCOMES
 from sim.report import trace as story
-from sim.report.commands import register
+from sim.cli import app as negsim_app
 from sim.scenario.loader import load_scenario
 
 SEED = 20250514
@@ -155,9 +154,7 @@ def test_dates_appear_only_with_a_start_date(baseline):
 
 @pytest.fixture(scope="module")
 def cli():
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
+    app = negsim_app
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 

@@ -17,7 +17,7 @@ from sim.experiment.run import RunInterrupted, simulate
 from sim.experiment.sweepfile import sweep_schema
 from sim.scenario.loader import load_scenario
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((REPO / "scenarios" / "sweeps").glob("*.yaml"))
 
 

@@ -1,8 +1,7 @@
 """The teaching commands: ``negsim trace``, ``negsim plot`` and ``negsim report``.
 
 Thin commands over :mod:`sim.report.trace`, :mod:`sim.report.plots` and
-:mod:`sim.report.report`. Only Typer is imported here, so that ``negsim --help`` stays fast;
-``register(app)`` adds the commands to the ``negsim`` application (``sim/cli.py``).
+:mod:`sim.report.report`. Only Typer is imported here, so that ``negsim --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,31 +12,22 @@ from typing import Annotated
 
 import typer
 
-from sim import DEFAULT_SEED
-from sim.commandline import reported_errors
+from sim.cli.app import app
+from sim.cli.errors import reported_errors
+from sim.cli.options import Overrides, Scenario, Seed, seed_or_default
 from sim.errors import UserError
 
 FORMATS = ("text", "json", "csv")
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``trace``, ``plot`` and ``report`` to ``app``."""
-    app.command(epilog="Example: negsim trace istanbul-2025 --find ceasefire_holding")(trace)
-    app.command(epilog="Example: negsim plot results/istanbul-2025/20250514-120000-ab12")(plot)
-    app.command(epilog="Example: negsim report results/istanbul-2025/20250514-120000-ab12 "
-                       "--out handout.html")(report)
-
-
+@app.command(epilog="Example: negsim trace istanbul-2025 --find ceasefire_holding")
 def trace(
-    scenario: Annotated[str, typer.Argument(
-        help="A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file.",
-        show_default=False)],
+    scenario: Scenario,
     replicate: Annotated[int | None, typer.Option(
         "--replicate", "-r", metavar="K",
         help="Which replicate to tell: row K of `negsim run` with the same seed.",
         show_default="0")] = None,
-    seed: Annotated[int, typer.Option(
-        "--seed", metavar="S", help="Root seed, as given to `negsim run`.")] = DEFAULT_SEED,
+    seed: Seed = None,
     output_format: Annotated[str, typer.Option(
         "--format", "-f", metavar="text|json|csv",
         help="text: sentences day by day; json or csv: the same events with their numbers.")
@@ -47,10 +37,7 @@ def trace(
         help="Tell the first replicate with this outcome: no_talks, no_agreement, "
              "exchange_only, ceasefire_collapsed or ceasefire_holding.",
         show_default=False)] = None,
-    overrides: Annotated[list[str] | None, typer.Option(
-        "--set", metavar="PATH=VALUE",
-        help="Change one scenario value, e.g. trust.ukraine.russia=0.2 (repeatable).",
-        show_default=False)] = None,
+    overrides: Overrides = None,
 ) -> None:
     """Tell one possible history of a scenario, day by day, in plain sentences.
 
@@ -67,7 +54,7 @@ def trace(
                             f"{output_format!r})")
         if find is not None and replicate is not None:
             raise UserError("use --replicate K or --find OUTCOME, not both")
-        _check_seed(seed)
+        seed = seed_or_default(seed)
         if replicate is not None and replicate < 0:
             raise UserError(f"--replicate must be 0 or more (got {replicate})")
         loaded = load_scenario(scenario, overrides=tuple(overrides or ()))
@@ -78,6 +65,7 @@ def trace(
         sys.stdout.write(story.RENDERERS[output_format](told))
 
 
+@app.command(epilog="Example: negsim plot results/istanbul-2025/20250514-120000-ab12")
 def plot(
     results_dir: Annotated[Path, typer.Argument(
         metavar="RESULTS_DIR", help="A results folder of `negsim run`, `compare` or `sweep`.",
@@ -96,6 +84,8 @@ def plot(
             typer.echo(str(path))
 
 
+@app.command(epilog="Example: negsim report results/istanbul-2025/20250514-120000-ab12 "
+                      "--out handout.html")
 def report(
     results_dir: Annotated[Path, typer.Argument(
         metavar="RESULTS_DIR", help="A results folder of `negsim run`, `compare` or `sweep`.",
@@ -114,7 +104,3 @@ def report(
 
         typer.echo(str(write_report(results_dir, out)))
 
-
-def _check_seed(seed: int) -> None:
-    if not 0 <= seed < 2**63:
-        raise UserError(f"--seed must be between 0 and 2**63 − 1 (got {seed})")

@@ -24,7 +24,7 @@ from sim.scenario.problems import Origin, ScenarioError
 from sim.scenario.yamlsource import MAX_BYTES, read_value
 
 INVALID = Path("tests/data/invalid")
-CASES = sorted(p.stem for p in (Path(__file__).parent / "data" / "invalid").glob("*.yaml")
+CASES = sorted(p.stem for p in (Path(__file__).parents[1] / "data" / "invalid").glob("*.yaml")
                if not p.name.startswith("_"))
 SHIPPED = ["istanbul-2025", "putin-attends", "trump-joins"]
 

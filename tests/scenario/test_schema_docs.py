@@ -14,7 +14,7 @@ from sim.scenario.loader import load_scenario, shipped_scenarios
 from sim.scenario.schema import DIALECT, schema_text, scenario_schema, write_schema
 from sim.scenario.yamlsource import read_file
 
-INVALID = Path(__file__).parent / "data" / "invalid"
+INVALID = Path(__file__).parents[1] / "data" / "invalid"
 
 
 def test_the_committed_schema_is_the_generated_one(repo_root):

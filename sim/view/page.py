@@ -16,7 +16,7 @@ Everything shown is generated: the sliders from the config's bounds and descript
 :mod:`sim.results.summary`, the curves from :func:`sim.model.outcomes.daily_means`.
 
 Run it with ``negsim view istanbul-2025`` (which sets the environment variables below and
-switches off Solara's telemetry), or ``solara run sim.app`` for the default scenario.
+switches off Solara's telemetry), or ``solara run sim.view.page`` for the default scenario.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""Every shipped scenario still gives its stored fixed-seed summary (sim/baselines.py).
+"""Every shipped scenario still gives its stored fixed-seed summary (tools/baselines.py).
 
 If a model change moves these numbers on purpose, update them with
-``python -m sim.baselines --update`` and let the diff of tests/baselines/summaries.csv show
-in review. Tolerance: two replicates out of 4,000 per share (sim.baselines.TOLERANCE).
+``python -m tools.baselines --update`` and let the diff of tests/tools/baselines.csv show
+in review. Tolerance: two replicates out of 4,000 per share (tools.baselines.TOLERANCE).
 """
 
 import pandas as pd
 
-from sim import baselines
+from tools import baselines
 from sim.scenario.loader import shipped_scenarios
 
 
@@ -23,6 +23,6 @@ def test_summaries_match_the_stored_baselines():
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][keys]
     moved = merged[(merged["share"] - merged["share_stored"]).abs() > baselines.TOLERANCE]
     assert moved.empty, (
-        "shares moved (update on purpose with `python -m sim.baselines --update`):\n"
+        "shares moved (update on purpose with `python -m tools.baselines --update`):\n"
         + moved[[*keys, "share_stored", "share"]].to_string())
     pd.testing.assert_series_equal(merged["n"], merged["n_stored"], check_names=False)

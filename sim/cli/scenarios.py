@@ -1,7 +1,7 @@
 """``negsim validate | show | list | new | schema | docs``: the scenario-language commands.
 
 Thin wrappers over :mod:`sim.scenario` (load → call → print). Only Typer is imported at
-module level so that ``negsim --help`` stays fast; ``register`` adds the commands to the app.
+module level so that ``negsim --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from typing import Annotated
 
 import typer
 
-from sim.commandline import reported_errors
-
-SetOption = Annotated[list[str] | None, typer.Option(
-    "--set", metavar="PATH=VALUE", help="Change one value, e.g. trust.ukraine.russia=0.2 "
-    "(repeatable).", show_default=False)]
+from sim.cli.app import app
+from sim.cli.errors import reported_errors
+from sim.cli.options import Overrides
 
 
+@app.command(epilog="Example: negsim validate scenarios/*.yaml")
 def validate(
     files: Annotated[list[str], typer.Argument(
         help="Scenario files or shipped names; every problem of every file is listed.")],
@@ -43,9 +42,10 @@ def validate(
         raise typer.Exit(2)
 
 
+@app.command(epilog="Example: negsim show putin-attends --set trust.ukraine.russia=0.2")
 def show(
     scenario: Annotated[str, typer.Argument(help="A shipped name or a YAML file.")],
-    overrides: SetOption = None,
+    overrides: Overrides = None,
 ) -> None:
     """Every value the model will use, with its meaning, range and the file that set it."""
     with reported_errors():
@@ -75,6 +75,7 @@ def _short(place: str) -> str:
     return place
 
 
+@app.command("list", epilog="Example: negsim list")
 def list_scenarios() -> None:
     """The shipped scenarios and those in ./scenarios/, with their titles."""
     from rich.console import Console
@@ -90,6 +91,7 @@ def list_scenarios() -> None:
     Console(highlight=False).print(table)
 
 
+@app.command(epilog="Example: negsim new my-talks --from trump-joins")
 def new(
     name: Annotated[str, typer.Argument(help="Name of the new scenario (file stem).")],
     base: Annotated[str, typer.Option("--from", help="Scenario it extends.")] = "istanbul-2025",
@@ -113,6 +115,7 @@ def new(
         typer.echo(f"wrote {target}; edit it, then: negsim validate {target}")
 
 
+@app.command(epilog="Example: negsim schema --out scenarios/schema.json")
 def schema(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write to this file instead of printing.", show_default=False)] = None,
@@ -127,6 +130,7 @@ def schema(
         typer.echo(f"wrote {out}")
 
 
+@app.command(epilog="Example: negsim docs")
 def docs(
     out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path(
         "docs/scenarios.md"),
@@ -137,12 +141,3 @@ def docs(
     write_reference(out)
     typer.echo(f"wrote {out}")
 
-
-def register(app: typer.Typer) -> None:
-    """Add the scenario commands to the ``negsim`` app."""
-    app.command(epilog="Example: negsim validate scenarios/*.yaml")(validate)
-    app.command(epilog="Example: negsim show putin-attends --set trust.ukraine.russia=0.2")(show)
-    app.command("list", epilog="Example: negsim list")(list_scenarios)
-    app.command(epilog="Example: negsim new my-talks --from trump-joins")(new)
-    app.command(epilog="Example: negsim schema --out scenarios/schema.json")(schema)
-    app.command(epilog="Example: negsim docs")(docs)

@@ -77,12 +77,12 @@ def test_set_overrides_reach_the_saved_scenario(in_tmp):
 
 
 BAD_INPUT = {
-    "runs 0": (["--runs", "0"], "runs must be at least 1"),
-    "runs -5": (["--runs", "-5"], "runs must be at least 1"),
-    "seed text": (["--seed", "soon"], "--seed must be a whole number or 'random'"),
-    "seed too big": (["--seed", str(2**63)], "seed must be below"),
-    "workers 0": (["--workers", "0"], "workers must be at least 1"),
-    "chunk 0": (["--chunk-size", "0"], "chunk size must be at least 1"),
+    "runs 0": (["--runs", "0"], "'--runs' / '-n': must be at least 1 (got 0)"),
+    "runs -5": (["--runs", "-5"], "'--runs' / '-n': must be at least 1"),
+    "seed text": (["--seed", "soon"], "'--seed': must be a whole number or 'random'"),
+    "seed too big": (["--seed", str(2**63)], "'--seed': must be between 0 and 2**63"),
+    "workers 0": (["--workers", "0"], "'--workers' / '-w': must be at least 1"),
+    "chunk 0": (["--chunk-size", "0"], "'--chunk-size': must be at least 1"),
     "missing file": (["--runs", "5", "missing.yaml"], "missing.yaml"),
     "bad yaml": (["--runs", "5", "bad.yaml"], "bad.yaml:1"),
     "unknown key": (["--runs", "5", "odd.yaml"], "odd.yaml"),
@@ -175,7 +175,7 @@ def _negsim(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comple
 def test_python_m_sim_reports_bad_input_without_traceback(tmp_path):
     done = _negsim("run", "istanbul-2025", "--runs", "-5", cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == "error: runs must be at least 1 (got -5)\n"
+    assert done.stderr == "error: Invalid value for '--runs' / '-n': must be at least 1 (got -5)\n"
     done = _negsim("--version", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout == f"negsim {sim.__version__}\n"
     assert list(tmp_path.iterdir()) == []

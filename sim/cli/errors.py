@@ -1,4 +1,4 @@
-"""What every ``negsim`` command shares: how errors and interruptions reach the user.
+"""How errors and interruptions reach the user: one context that every command runs in.
 
 Light on purpose (Typer and the error types only), so that ``negsim --help`` stays fast.
 """
@@ -10,8 +10,7 @@ from contextlib import contextmanager
 
 import typer
 
-from sim.errors import UserError
-from sim.experiment.executor import ChunkFailed
+from sim.errors import ChunkFailed, UserError
 
 
 @contextmanager

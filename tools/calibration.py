@@ -2,8 +2,8 @@
 
 The shipped defaults are the starting values of MODEL.md §9 (a numpy prototype reached the
 targets with them). This module measures each target on negsim's own engine, with fixed
-seeds, so that the tests (``tests/calibration/``) and the committed report
-(``docs/calibration.md``, written by ``python -m sim.calibration``) state the same numbers.
+seeds, so that the tests (``tests/tools/test_calibration.py``) and the committed report
+(``docs/calibration.md``, written by ``python -m tools.calibration``) state the same numbers.
 Nothing here fits or changes a parameter: a target the model misses stays visible.
 
 Definitions (§9): the *survival* S(t) of ceasefires agreed on day 0 is the share still in
@@ -140,7 +140,7 @@ def report(m: dict) -> str:
     (a0, s0), (a1, s1), (a2, s2) = m["baseline"], m["guarantor"], m["no_mediator"]
     return "\n".join([
         "# Calibration against the literature (MODEL.md §9)", "",
-        "Written by `python -m sim.calibration` (the figures below are that command's output; "
+        "Written by `python -m tools.calibration` (the figures below are that command's output; "
         f"seed {DEFAULT_SEED}, {RUNS:,} replicates per measurement). Nothing was fitted: the "
         "shipped defaults are MODEL.md §9's starting values, and this page measures the "
         "model's figures on them. ± is one standard error.", "",

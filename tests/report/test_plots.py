@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from sim.experiment.run import run_to_folder
 from sim.report import plots
-from sim.report.commands import register
+from sim.cli import app as negsim_app
 from sim.results.summary import wilson
 from sim.scenario.loader import load_scenario
 
@@ -196,9 +195,7 @@ def test_a_folder_without_metadata_is_a_user_error(tmp_path):
 
 
 def test_plot_command(folders, tmp_path):
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
+    app = negsim_app
     result = CliRunner().invoke(app, ["plot", str(folders["sweep1"])])
     assert result.exit_code == 0, result.output
     assert result.output.split() == [str(folders["sweep1"] / "figures" / f"sweep_lines{s}")

@@ -20,10 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from sim.app_command import register
+from sim.cli import app as negsim_app
 
 SCENARIO = "istanbul-2025"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,10 +34,9 @@ UPDATE_GUARD = 15_000
 LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "blob:http://127.0.0.1:", "data:")
 
 
-def view_app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
+def view(*args: str):
+    """``negsim view ARGS`` through Typer's test runner."""
+    return CliRunner().invoke(negsim_app, ["view", *args])
 
 
 # -- without a browser ---------------------------------------------------------------------
@@ -46,21 +44,21 @@ def view_app() -> typer.Typer:
 
 def test_command_module_stays_light():
     """``negsim --help`` must stay fast: the command module imports no heavy library."""
-    code = ("import sys, sim.app_command; heavy = {'solara', 'matplotlib', 'pandas', 'numpy', "
+    code = ("import sys, sim.cli; heavy = {'solara', 'matplotlib', 'pandas', 'numpy', "
             "'mesa', 'pydantic'} & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_help_names_every_option_and_an_example():
-    result = CliRunner().invoke(view_app(), ["--help"])
+    result = view("--help")
     assert result.exit_code == 0
     for text in ("--port", "--host", "--runs", "--seed", "Example: negsim view"):
         assert text in result.output
 
 
 def test_a_bad_scenario_is_a_user_error(tmp_path):
-    result = CliRunner().invoke(view_app(), [str(tmp_path / "nowhere.yaml")])
+    result = view(str(tmp_path / "nowhere.yaml"))
     assert result.exit_code == 2
     assert "error:" in result.output and "nowhere.yaml" in result.output
 
@@ -70,13 +68,13 @@ def test_a_busy_port_is_a_user_error():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(view_app(), [SCENARIO, "--port", str(port)])
+        result = view(SCENARIO, "--port", str(port))
     assert result.exit_code == 2
     assert f"127.0.0.1:{port}" in result.output and "--port" in result.output
 
 
 def _view_module():
-    return pytest.importorskip("sim.app", reason="the view's optional dependencies "
+    return pytest.importorskip("sim.view.page", reason="the view's optional dependencies "
                                "(pip install -e '.[view]') are not installed")
 
 
@@ -151,7 +149,7 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("view") / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "sim.app_command", SCENARIO, "--port", str(port)],
+            [sys.executable, "-m", "sim", "view", SCENARIO, "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT, cwd=log.parent)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -26,7 +26,7 @@ from sim.errors import UserError
 from sim.experiment.run import plan_chunks, simulate
 from sim.scenario.loader import load_scenario
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
 
 
@@ -162,7 +162,7 @@ def test_compare_on_the_cluster_equals_the_local_compare(cluster, tmp_path, monk
 
 
 def test_a_chunk_that_keeps_failing_is_retried_then_named(executor):
-    from sim.experiment.dask_executor import ChunkFailed
+    from sim.errors import ChunkFailed
 
     tasks = plan_chunks(30, 10)
     broken = functools.partial(operator.truediv, 1)  # 1 / task: fails on the worker

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import typer
 from test_plots import RUNS, SEED, make_compare_folder, make_run_folder, make_sweep_folder
 from typer.testing import CliRunner
 
 from sim.report import report
-from sim.report.commands import register
+from sim.cli import app as negsim_app
 
 EXTERNAL = [r"<script\b", r"<link\b", r"@import", r"src=\"https?:", r"href=\"https?:",
             r"url\(\s*['\"]?https?:"]
@@ -100,9 +99,7 @@ def test_compare_and_sweep_reports(folders, kind, needed):
 
 
 def test_report_command(folders, tmp_path):
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
+    app = negsim_app
     target = tmp_path / "handout.html"
     result = CliRunner().invoke(app, ["report", str(folders["compare"]), "--out", str(target)])
     assert result.exit_code == 0, result.output

@@ -1,10 +1,10 @@
 """Regression baselines: fixed-seed summaries of every shipped scenario, kept in the repository.
 
-``tests/test_baselines.py`` re-simulates each shipped scenario and compares its summary with
-``tests/baselines/summaries.csv``. A change to the model that moves any share fails that
-test until the baselines are updated on purpose, with::
+``tests/tools/test_baselines.py`` re-simulates each shipped scenario and compares its summary
+with ``tests/tools/baselines.csv``. A change to the model that moves any share fails that
+test until the baselines are updated on purpose, from the repository's root, with::
 
-    python -m sim.baselines --update
+    python -m tools.baselines --update
 
 so the change of numbers shows in review as a diff of that file.
 """
@@ -25,7 +25,7 @@ TOLERANCE = 2 / RUNS
 """Shares may differ by two replicates: on another machine or library version a float's last
 bits may differ, and a deciding comparison that close to its threshold could flip."""
 
-FILE = Path(__file__).resolve().parents[1] / "tests" / "baselines" / "summaries.csv"
+FILE = Path(__file__).resolve().parents[1] / "tests" / "tools" / "baselines.csv"
 
 
 def summaries() -> pd.DataFrame:
@@ -51,5 +51,5 @@ def update() -> None:
 
 if __name__ == "__main__":  # pragma: no cover - a maintenance command
     if sys.argv[1:] != ["--update"]:
-        sys.exit("usage: python -m sim.baselines --update")
+        sys.exit("usage: python -m tools.baselines --update")
     update()

@@ -67,7 +67,7 @@ def test_schema_prints_the_committed_schema():
     assert result.exit_code == 0
     from pathlib import Path
 
-    committed = Path(__file__).resolve().parents[1] / "scenarios" / "schema.json"
+    committed = Path(__file__).resolve().parents[2] / "scenarios" / "schema.json"
     assert json.loads(result.output) == json.loads(committed.read_text())
 
 
@@ -77,7 +77,7 @@ def test_docs_regenerates_the_reference(tmp_path):
     assert result.exit_code == 0
     from pathlib import Path
 
-    committed = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
+    committed = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
     assert out.read_text() == committed.read_text()
 
 

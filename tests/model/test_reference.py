@@ -27,7 +27,7 @@ from sim.model.draws import Draws, uniform_one
 from sim.model.reference import ReferenceModel, run_reference
 from sim.scenario.config import Scenario
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = 20250514
 FLOAT_TOLERANCE = 1e-12
 NEAR_CALL = 1e-9

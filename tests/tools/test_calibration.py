@@ -1,14 +1,14 @@
 """The literature's figures of MODEL.md §9, measured on the shipped defaults.
 
-Fixed seed (20250514), 20,000 replicates per measurement (``sim.calibration.RUNS``). The
+Fixed seed (20250514), 20,000 replicates per measurement (``tools.calibration.RUNS``). The
 ranges are the literature's; each test states the standard error of what it measures, and
 the measured values sit several standard errors inside the ranges (see docs/calibration.md,
-which ``python -m sim.calibration`` writes from the same functions).
+which ``python -m tools.calibration`` writes from the same functions).
 """
 
 import pytest
 
-from sim import calibration
+from tools import calibration
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_the_committed_report_is_the_scripts_output(figures):
 
     committed = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
     assert committed.read_text(encoding="utf-8") == calibration.report(figures), (
-        "docs/calibration.md is out of date: run `python -m sim.calibration`")
+        "docs/calibration.md is out of date: run `python -m tools.calibration`")
 
 
 @pytest.mark.xfail(strict=True, reason="known miss (docs/calibration.md): a monitoring guarantor "
