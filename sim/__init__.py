@@ -14,7 +14,7 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 MODEL_VERSION = "1"
-"""Version of the model's rules (MODEL.md sections 1-8); recorded in every results folder."""
+"""Version of the model's rules (docs/model.md §1-8); recorded in every results folder."""
 DEFAULT_SEED = 20250514
 """The default root seed: the date of the seed article."""
 SEED_LIMIT = 2**63

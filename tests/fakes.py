@@ -2,10 +2,10 @@
 
 ``simulate_chunk`` here has the engine's signature and returns a correctly shaped
 :class:`~sim.model.outcomes.Chunk` whose every value is a pure function of
-``(seed, replicate index)`` (a SplitMix64 hash, like MODEL.md §8's keyed draws). It knows no
-negotiation rules: it exists so that the experiment and results layers can be tested on their
-own, and it keeps the property they rely on, that a replicate does not depend on the chunk it
-is simulated in.
+``(seed, replicate index)`` (a SplitMix64 hash, like the keyed draws of docs/model.md §8). It
+knows no negotiation rules: it exists so that the experiment and results layers can be tested
+on their own, and it keeps the property they rely on, that a replicate does not depend on the
+chunk it is simulated in.
 
 The ``engine`` fixture runs a test once with this fake (id ``fake``) and, once
 ``sim.model.simulate_chunk`` exists, once more with the real engine (id ``real``).

@@ -1,7 +1,7 @@
-"""Calibration against the literature's figures (MODEL.md §9), measured on the model.
+"""Calibration against the literature's figures (docs/model.md §9), measured on the model.
 
-The shipped defaults are the starting values of MODEL.md §9 (a numpy prototype reached the
-targets with them). This module measures each target on negsim's own engine, with fixed
+The shipped defaults are the starting values of docs/model.md §9.2 (a numpy prototype reached
+the targets with them). This module measures each target on negsim's own engine, with fixed
 seeds, so that the tests (``tests/tools/test_calibration.py``) and the committed report
 (``docs/calibration.md``, written by ``python -m tools.calibration``) state the same numbers.
 Nothing here fits or changes a parameter: a target the model misses stays visible.
@@ -25,7 +25,8 @@ RUNS = 20_000
 """Replicates per measurement: standard errors of shares are at most 0.0035."""
 
 MONITORING_GUARANTOR = {"monitoring": 0.8, "enforcement": 0.7, "credibility": 0.7}
-"""MODEL.md §9's "US monitoring" values: monitoring plus a committed-enough guarantor."""
+"""The "US monitoring" values of docs/model.md §9.2: monitoring plus a committed-enough
+guarantor."""
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,12 @@ def report(m: dict) -> str:
             for f in (m["collapse"], m["cut30"], m["cut90"])]
     (a0, s0), (a1, s1), (a2, s2) = m["baseline"], m["guarantor"], m["no_mediator"]
     return "\n".join([
-        "# Calibration against the literature (MODEL.md §9)", "",
+        "# Calibration against the literature ([docs/model.md §9](model.md#9-calibration))", "",
         "Written by `python -m tools.calibration` (the figures below are that command's output; "
         f"seed {DEFAULT_SEED}, {RUNS:,} replicates per measurement). Nothing was fitted: the "
-        "shipped defaults are MODEL.md §9's starting values, and this page measures the "
-        "model's figures on them. ± is one standard error.", "",
+        "shipped defaults are the starting values of "
+        "[docs/model.md §9.2](model.md#92-starting-values), and this page measures the model's "
+        "figures on them. ± is one standard error.", "",
         "## Ceasefire survival", "",
         "Test bed: the baseline's parties (trust 0.1 both ways, their types, violation, "
         "retaliation and exit rates), both leaders present and a full, open-ended ceasefire "
@@ -163,8 +165,10 @@ def report(m: dict) -> str:
         "### Known misses", "",
         f"- Walter 2002 has a strong guarantor raise agreement *a little*; here it multiplies "
         f"it by {a1 / a0:.1f}. In the model a monitoring guarantor raises each party's "
-        "effective trust, which lowers the exposure cost of a ceasefire at the table (MODEL.md "
-        "§3-4), so its effect on signing is not small. It stays smaller than the mediator's "
+        "effective trust, which lowers the exposure cost of a ceasefire at the table "
+        "([docs/model.md §3.2](model.md#32-effective-trust), "
+        "[§4.4](model.md#44-what-each-side-wants-utility)), so its effect on signing is not "
+        "small. It stays smaller than the mediator's "
         "and than its own effect on breakdown; no parameter was changed to shrink it.", "",
         "## A mediator the parties do not trust builds little trust (Kydd 2003, 2006)", "",
         "Rise of Ukraine's trust in Russia by the horizon due to a mediator building trust at "

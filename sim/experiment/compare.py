@@ -1,7 +1,7 @@
 """Comparing scenarios replicate by replicate: "how much does Trump's presence change the odds?"
 
 Every scenario is simulated with the same seed and the same replicate indices, so replicate k
-of each draws the same random numbers (common random numbers, MODEL.md §8): the scenarios
+of each draws the same random numbers (common random numbers, docs/model.md §8.3): the scenarios
 differ in their parameters only. The difference between scenario B and the baseline A is then
 measured on pairs: for replicate k and an outcome, ``d_k = [B_k had it] − [A_k had it]`` is −1,
 0 or 1, and the interval is that of the mean of the ``d_k`` (normal approximation,

@@ -2,7 +2,7 @@
 
 The same chunks as on local processes are sent to the workers of a running
 ``dask.distributed`` scheduler; since every random draw is keyed by the replicate index
-(MODEL.md §8), the numbers are identical to a local run. Results come back to this process,
+(docs/model.md §8), the numbers are identical to a local run. Results come back to this process,
 which writes them: the workers need negsim installed (the same version), not a shared disk.
 
 A chunk whose task fails (an exception, or a worker lost while running it) is submitted again

@@ -8,9 +8,9 @@
 2. **design** the points (:mod:`sim.experiment.design`);
 3. **group** them: a parameter that the engine reads per replicate (``numeric_paths`` of
    :class:`~sim.model.NegotiationModel`) varies inside one ensemble, each replicate carrying
-   its point's value (MODEL.md §1); any other parameter (``calendar.sessions``, an attendance
-   mode, ...) is *structural*: the points sharing its values form a group, simulated with its
-   own scenario;
+   its point's value (docs/model.md §1.3); any other parameter (``calendar.sessions``, an
+   attendance mode, ...) is *structural*: the points sharing its values form a group,
+   simulated with its own scenario;
 4. **simulate** each group's slots ``point × replicate`` in chunks (many points per chunk);
    point p uses replicate indices 0 … runs−1 with the sweep's seed, so it equals
    ``negsim run BASE --set ... --runs RUNS --seed SEED`` exactly, and all points share their

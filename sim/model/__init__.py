@@ -1,4 +1,4 @@
-"""The ensemble negotiation model (MODEL.md §1-8).
+"""The ensemble negotiation model (docs/model.md §1-8).
 
 ``simulate_chunk(scenario, seed, first_replicate, count) -> Chunk`` is the one entry point the
 experiment layer uses; ``NegotiationModel`` is the Mesa model it steps.

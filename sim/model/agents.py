@@ -1,4 +1,4 @@
-"""Who acts and how: parties, mediators and guarantors (MODEL.md §2-6).
+"""Who acts and how: parties, mediators and guarantors (docs/model.md §2-6).
 
 Each agent is one actor of the scenario for a whole ensemble: its state holds one entry per
 replicate (numpy arrays of shape ``(R,)``), and its rules are array operations on the

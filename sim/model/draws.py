@@ -1,4 +1,4 @@
-"""Counter-based keyed random draws (MODEL.md §8).
+"""Counter-based keyed random draws (docs/model.md §8).
 
 Every random number is a pure function of ``(root seed, replicate, day, actor, counterpart or
 issue, purpose)``: the keys are hashed together with SplitMix64's finaliser and the top 53

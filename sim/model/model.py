@@ -1,5 +1,5 @@
 """The world and its calendar: ``NegotiationModel`` steps an ensemble of replicates, one
-``step()`` per day, from the first announcement day (−A) to the horizon (MODEL.md §1).
+``step()`` per day, from the first announcement day (−A) to the horizon (docs/model.md §1).
 
 A day's phases, in order (:meth:`NegotiationModel.step`)::
 

@@ -1,4 +1,4 @@
-"""The outcome record of a replicate (MODEL.md §7) and the shape of a simulated chunk.
+"""The outcome record of a replicate (docs/model.md §7) and the shape of a simulated chunk.
 
 A *chunk* is a contiguous block of replicates simulated in one ensemble. Chunks are what
 executors send to worker processes and what a ``.partial`` results folder stores for
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 OUTCOMES = ("no_talks", "no_agreement", "exchange_only", "ceasefire_collapsed", "ceasefire_holding")
-"""The five outcomes of MODEL.md §7, in the order tables list them."""
+"""The five outcomes of docs/model.md §7.1, in the order tables list them."""
 
 FIXED_POINT = 2**32
 """Daily float aggregates are summed as integers of value × 2**32, so that adding the sums of

@@ -1,6 +1,6 @@
 """The reference model: ONE replicate of the negotiation, written the conventional Mesa way.
 
-:class:`ReferenceModel` is the plainest reading of the rules of MODEL.md §1-8: one history per
+:class:`ReferenceModel` is the plainest reading of the rules of docs/model.md §1-8: one history per
 model, agents with scalar state (:mod:`sim.model.reference_agents`), if-statements, one
 ``step()`` per day from day −A to the horizon, in the same phase order as the ensemble engine
 (:class:`sim.model.model.NegotiationModel`)::
@@ -22,7 +22,7 @@ so a test can tell a float rounding difference (a call within 1e-9) from a real 
 (``level ≤ mandate`` is not recorded: a grid level k/20 against a number from the scenario is
 exact in both models; what could tip it, the rounding of the proposal, is recorded.)
 
-Where MODEL.md leaves room, this model reads it as the engine does:
+Where the rules leave room, this model reads them as the engine does (docs/model.md §11):
 
 * an accident happens with ``accident_rate·scope`` a day (§6), and the observer's Bayes update
   uses that same chance for a reciprocating type (§3 writes ``accident_j``);

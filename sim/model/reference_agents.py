@@ -1,6 +1,6 @@
 """The reference model's agents: one replicate, plain Python numbers, if-statements.
 
-These are the rules of MODEL.md §2-6 written the conventional Mesa way, for reading. Each
+These are the rules of docs/model.md §2-6 written the conventional Mesa way, for reading. Each
 agent holds the state of ONE replicate (floats, bools, dicts); each rule is a short verb
 method (``announce``, ``aspiration``, ``respond``, ``violate``, ``observe``, ``update_trust``,
 ``exit``). Every number comes from the formula functions of :mod:`sim.model.rules` (the same

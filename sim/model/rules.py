@@ -1,4 +1,4 @@
-"""The model's formulas as pure functions (MODEL.md §2-6).
+"""The model's formulas as pure functions (docs/model.md §2-6).
 
 Each function works on numpy arrays (one entry per replicate) and on plain floats alike, so
 the ensemble engine and the one-replicate reference model compute every number with the

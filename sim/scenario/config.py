@@ -1,11 +1,12 @@
 """The typed scenario configuration: what a YAML scenario file may say.
 
 Every field has a type, bounds and a description (meaning and unit). Every default carries
-a short reason in ``json_schema_extra["why"]``: a reference key from MODEL.md or a sentence
-that starts with "Judgement:". These classes are the only place where defaults live; the
-loader, the CLI's ``show``, the JSON schema and the docs all read them from here.
+a short reason in ``json_schema_extra["why"]``: the section of ``docs/model.md`` that states
+it (with its source), or a sentence that starts with "Judgement:". These classes are the only
+place where defaults live; the loader, the CLI's ``show``, the JSON schema and the docs all
+read them from here.
 
-The section numbers (§) refer to ``shared/design/MODEL.md``.
+The section numbers (§) refer to ``docs/model.md``, the model's specification.
 """
 
 from __future__ import annotations
@@ -51,17 +52,18 @@ class Calendar(Frozen):
 
     announcement_days: int = param(
         3, "Days before day 0 on which leaders may announce attendance (A in §2).",
-        "MODEL.md §2 default A = 3 (the article: talks announced days ahead).", ge=1, le=30,
-        unit="days")
+        "Judgement: three days (the article: talks announced days ahead); docs/model.md §1.1.",
+        ge=1, le=30, unit="days")
     sessions: int = param(
-        3, "Number of negotiation sessions (S in §5).", "MODEL.md §5 default S = 3.",
-        ge=1, le=20, unit="sessions")
+        3, "Number of negotiation sessions (S in §5).",
+        "Judgement: three sessions (docs/model.md §1.1).", ge=1, le=20, unit="sessions")
     session_every_days: int = param(
         14, "Days between sessions; the first is on day 0 (§5).",
-        "MODEL.md §5 default: every 14 days.", ge=1, le=90, unit="days")
+        "Judgement: every 14 days (docs/model.md §1.1).", ge=1, le=90, unit="days")
     horizon_days: int = param(
         90, "Days simulated from day 0; outcomes are read at the end of the last day (§6).",
-        "MODEL.md §6 default: 90 days.", ge=1, le=3650, unit="days")
+        "Judgement: 90 days, long enough to see a 30-day ceasefire hold or fail "
+        "(docs/model.md §1.1).", ge=1, le=3650, unit="days")
 
     @model_validator(mode="after")
     def _sessions_inside_horizon(self) -> Calendar:
@@ -78,18 +80,21 @@ class Talks(Frozen):
 
     proposal_sd: float = param(
         0.1, "Standard deviation of the Normal noise on an unmediated proposal (level units).",
-        "MODEL.md §5 default sd 0.1.", ge=0.0, le=1.0, unit="level")
+        "Judgement: sd 0.1 (docs/model.md §5.3).", ge=0.0, le=1.0, unit="level")
     decision_noise: float = param(
         0.05, "Scale of the logistic noise added to a party's utility when it decides (utility units).",
-        "MODEL.md §5 default scale 0.05.", ge=0.0, le=1.0, unit="utility")
+        "Judgement: a twentieth of the utility scale (docs/model.md §5.4).", ge=0.0, le=1.0,
+        unit="utility")
     pressure_scale: float = param(
         0.1, "How much one unit of a present third party's leverage lowers aspirations.",
-        "MODEL.md §5 default pressure_scale 0.1.", ge=0.0, le=1.0,
+        "Judgement: a present leader with full leverage lowers aspirations by a tenth "
+        "(docs/model.md §5.2).", ge=0.0, le=1.0,
         unit="aspiration per unit of leverage")
     bias_scale: float = param(
         0.5, "How far a mediator's bias of 1 moves its proposal toward that party's position "
         "(share of the distance).",
-        "Judgement: half the distance at full bias; MODEL.md gives no number.", ge=0.0, le=1.0,
+        "Judgement: half the distance at full bias (docs/model.md §5.3); the literature gives no "
+        "number.", ge=0.0, le=1.0,
         unit="share of the distance")
 
 
@@ -98,15 +103,16 @@ class Observation(Frozen):
 
     detection: Probability = param(
         0.6, "Chance that a real violation is seen without monitoring (d0), per unit of scope.",
-        "MODEL.md §3 default d0 = 0.6 (OSCE SMM: unmonitored claims are mostly unverifiable).",
+        "Judgement: 0.6, so that an unmonitored claim is weak evidence (docs/model.md §3.3; OSCE "
+        "SMM: unmonitored claims are mostly unverifiable).",
         unit="probability per violation")
     false_alarm: Probability = param(
         0.3, "Daily chance of a false alarm without monitoring (f0), per unit of scope.",
-        "MODEL.md §3 default f0 = 0.3, so a claim's likelihood ratio is at most d0/f0 = 2.",
+        "Judgement: 0.3, so a claim's likelihood ratio is at most d0/f0 = 2 (docs/model.md §3.3).",
         unit="probability per day")
     signal_strength: float = param(
         1.75, "Likelihood ratio of a completed prisoner exchange as evidence of reciprocity.",
-        "MODEL.md §3 default 1.75 (costly signals, Kydd 2005).", ge=1.0, le=100.0,
+        "Judgement: 1.75 (docs/model.md §3.4; costly signals, Kydd 2005).", ge=1.0, le=100.0,
         unit="likelihood ratio")
 
 
@@ -134,7 +140,7 @@ class CeasefireIssue(IssueBase):
     duration_days: int | None = param(
         None, "Term of the ceasefire in days; reaching it without collapse counts as held. "
         "Empty: open-ended (held if still in force at the horizon).",
-        "MODEL.md §4: empty = open-ended.", ge=1, le=3650, unit="days")
+        "docs/model.md §4.3: empty = open-ended.", ge=1, le=3650, unit="days")
 
 
 class ExchangeIssue(IssueBase):
@@ -142,16 +148,18 @@ class ExchangeIssue(IssueBase):
 
     kind: Literal["exchange"] = Field(description=KIND)
     stages: int = param(3, "Number of stages the exchange is carried out in.",
-                        "MODEL.md §6 default 3 stages.", ge=1, le=50, unit="stages")
+                        "Judgement: three stages (docs/model.md §6.1).", ge=1, le=50,
+                        unit="stages")
     first_stage_days: int = param(
-        7, "Days from agreement to the first stage.", "MODEL.md §6 default 7 days.", ge=1, le=365,
-        unit="days")
+        7, "Days from agreement to the first stage.", "Judgement: a week (docs/model.md §6.1).",
+        ge=1, le=365, unit="days")
     stage_every_days: int = param(
-        7, "Days between stage dates.", "MODEL.md §6 default 7 days.", ge=1, le=365, unit="days")
+        7, "Days between stage dates.", "Judgement: a week (docs/model.md §6.1).", ge=1, le=365,
+        unit="days")
     stall: Probability = param(
         0.3, "Chance a stage stalls when the least trusting party has no effective trust; "
-        "a stage completes with probability 1 − stall·(1 − T_eff).", "MODEL.md §6 default 0.3.",
-        unit="probability")
+        "a stage completes with probability 1 − stall·(1 − T_eff).",
+        "Judgement: 0.3 (docs/model.md §6.1).", unit="probability")
 
 
 class GenericIssue(IssueBase):
@@ -173,14 +181,15 @@ class Attendance(Frozen):
 
     mode: Literal["auto", "always", "never"] = param(
         "auto", "auto: the leader decides during the announcement days; always: announced "
-        "from the start ('Putin attends'); never: stays away.", "MODEL.md §2 default auto.")
+        "from the start ('Putin attends'); never: stays away.",
+        "docs/model.md §2.2: leaders decide unless the scenario settles it.")
     propensity: Probability = param(
         0.5, "Chance that the leader comes if nobody else's choice mattered.",
         "Judgement: no information either way; every shipped scenario sets it.",
         unit="probability")
     follows: dict[str, Weight] = param(
         {}, "{actor: weight} added to the propensity once that actor's leader has announced.",
-        "MODEL.md §2 default {} (nobody's choice matters).", unit="probability added per actor")
+        "docs/model.md §2.2: {} (nobody's choice matters).", unit="probability added per actor")
 
 
 ROLE = "What the actor does: party, mediator or guarantor (decides its other fields)."
@@ -190,20 +199,21 @@ class ActorBase(Frozen):
     name: str = Field(description="Display name (a state or organisation).", min_length=1)
     leader: str = Field(description="The leader whose attendance the model decides.", min_length=1)
     attendance: Attendance = param(Attendance(), "Whether the leader comes (§2).",
-                                   "MODEL.md §2 defaults.")
+                                   "docs/model.md §2.2 defaults.")
 
 
 class Party(ActorBase):
     """A side of the conflict: bargains, complies or violates, updates trust."""
 
     role: Literal["party"] = Field(description=ROLE)
-    delegation: bool = param(True, "Sends a delegation at all; false is a boycott (no talks).",
-                             "MODEL.md §2: a party negotiates unless the scenario says otherwise.")
+    delegation: bool = param(
+        True, "Sends a delegation at all; false is a boycott (no talks).",
+        "docs/model.md §5.1: a party negotiates unless the scenario says otherwise.")
     mandate: dict[str, Level] = param(
         {}, "{issue: highest level} the delegation may agree to while the leader is absent; "
         "missing issues: nothing. With the leader present, everything.",
-        "MODEL.md §2 (Kremlin 2025: territory beyond the delegation's mandate); "
-        "Judgement: no mandate unless stated.", unit="level")
+        "Judgement: no mandate unless the scenario states one (docs/model.md §5.4); the article "
+        "says nothing of the delegations' mandates.", unit="level")
     positions: dict[str, Level] = Field(
         description="Ideal level per issue (0–1), spatial bargaining model (§4).",
         json_schema_extra={"unit": "level"})
@@ -213,38 +223,42 @@ class Party(ActorBase):
     concession: Exponent | dict[str, Exponent] = param(
         1.0, "Exponent e of the concession curve, one number or one per issue: e < 1 concedes "
         "late (Boulware), e > 1 early (Conceder).",
-        "Faratin et al. 1998; MODEL.md §2 Genius defaults 0.2 / 1 / 2: 1 is linear.",
+        "Judgement: 1, linear concession, between Boulware and Conceder (Faratin et al. 1998; "
+        "docs/model.md §5.2).",
         unit="exponent")
     momentum: Probability = param(
         0.0, "Cost per unit of ceasefire scope for a side that expects to gain by fighting on.",
-        "Fearon 1995, Powell 2006: zero unless the scenario argues a commitment problem.",
+        "Fearon 1995, Powell 2006 (docs/model.md §4.4): zero unless the scenario argues a "
+        "commitment problem.",
         unit="utility per unit of scope")
     exposure: Probability = param(
         0.5, "Cost per unit of ceasefire scope of being cheated, weighted by distrust.",
-        "Kydd 2000; MODEL.md §9 prototype value for both parties.",
+        "Kydd 2000; docs/model.md §9.2 starting value for both parties.",
         unit="utility per unit of scope")
     audience_cost: Probability = param(
         0.0, "Standing lost when its leader stays away while another party's leader comes.",
-        "Fearon 1994: zero unless the scenario argues a domestic audience.",
+        "Fearon 1994 (docs/model.md §3.6): zero unless the scenario argues a domestic audience.",
         unit="utility, and share of trust lost")
     trustworthiness: Probability = param(
         0.5, "Chance that this party is, in truth, a reciprocating type (drawn once per replicate).",
-        "Kydd 2000, 2005; Judgement: 0.5, no information either way.", unit="probability")
+        "Kydd 2000, 2005 (docs/model.md §3.1); Judgement: 0.5, no information either way.",
+        unit="probability")
     violation_rate: Probability = param(
         0.10, "Daily chance of a deliberate violation by an opportunistic type, per unit of scope.",
-        "MODEL.md §9 prototype value for the less hostile party (Ukraine).",
+        "docs/model.md §9.2 starting value for the less hostile party (Ukraine).",
         unit="probability per day, per unit of scope")
     accident_rate: Probability = param(
         0.02, "Daily chance of an unintended violation, any type, per unit of scope.",
-        "MODEL.md §9 prototype value for both parties.",
+        "docs/model.md §9.2 starting value for both parties.",
         unit="probability per day, per unit of scope")
     retaliation: Probability = param(
         0.5, "Chance of violating the next day after observing a violation by a counterpart.",
-        "MODEL.md §9 prototype value; tit-for-tat with forgiveness ('silence for silence').",
+        "docs/model.md §9.2 starting value; tit-for-tat with forgiveness (§6.2).",
         unit="probability")
     exit_rate: Probability = param(
         0.08, "After observing a violation by j: chance of declaring the ceasefire over, "
-        "times (1 − effective trust in j).", "MODEL.md §9 prototype value for both parties.",
+        "times (1 − effective trust in j).",
+        "docs/model.md §9.2 starting value for both parties.",
         unit="probability")
     salience: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = param(
         {}, "Weight per issue in the payoff score only; missing issues weigh equally with "
@@ -258,17 +272,18 @@ class Mediator(ActorBase):
     role: Literal["mediator"] = Field(description=ROLE)
     skill: Probability = param(
         0.7, "How reliably it finds the proposal both sides can accept.",
-        "MODEL.md §9 prototype value (Türkiye).", unit="probability")
+        "docs/model.md §9.2 starting value (Türkiye).", unit="probability")
     bias: dict[str, Weight] = param(
         {}, "{party: −1…1}: shifts its proposals toward that party's position.",
-        "Kydd 2003, Svensson 2007; Judgement: unbiased unless stated.", unit="share of bias_scale")
+        "Judgement: unbiased unless stated (Kydd 2003, Svensson 2007; docs/model.md §5.3).",
+        unit="share of bias_scale")
     trust_building: Probability = param(
         0.05, "How much each session raises the parties' trust in each other, scaled by "
-        "their trust in the mediator.", "Kydd 2003, 2006; MODEL.md §9 prototype value.",
+        "their trust in the mediator.", "Kydd 2003, 2006; docs/model.md §9.2 starting value.",
         unit="share of distrust removed per session")
     leverage: Probability = param(
         0.1, "Pressure on aspirations, applied only when its leader attends.",
-        "Beardsley et al. 2006 (manipulation); MODEL.md §9 prototype value.",
+        "Beardsley et al. 2006 (manipulation); docs/model.md §9.2 starting value.",
         unit="pressure, times pressure_scale")
 
 
@@ -278,19 +293,19 @@ class Guarantor(ActorBase):
     role: Literal["guarantor"] = Field(description=ROLE)
     monitoring: Probability = param(
         0.0, "Raises detection of real violations and removes false alarms.",
-        "MODEL.md §9: there was no monitoring mission in May 2025.", unit="share")
+        "docs/model.md §9.2: there was no monitoring mission in May 2025.", unit="share")
     credibility: Probability = param(
         0.5, "Chance it is committed in a replicate (unseen by the parties, who reason with "
-        "this number).", "MODEL.md §9 prototype value (USA).", unit="probability")
+        "this number).", "docs/model.md §9.2 starting value (USA).", unit="probability")
     enforcement: Probability = param(
         0.5, "How hard a committed guarantor punishes what it sees.",
-        "MODEL.md §9 prototype value (USA).", unit="share")
+        "docs/model.md §9.2 starting value (USA).", unit="share")
     leverage: Probability = param(
         0.5, "Pressure on aspirations at the talks, applied only when its leader attends.",
-        "MODEL.md §9 prototype value (USA).", unit="pressure, times pressure_scale")
+        "docs/model.md §9.2 starting value (USA).", unit="pressure, times pressure_scale")
     forgiveness: Probability = param(
         0.8, "How far it excuses a party's no-show; low values press the absent party harder.",
-        "MODEL.md §9 prototype value (USA).", unit="share")
+        "docs/model.md §9.2 starting value (USA).", unit="share")
 
 
 Actor = Annotated[Party | Mediator | Guarantor, Field(discriminator="role")]
@@ -311,11 +326,11 @@ class Scenario(Frozen):
         None, "Calendar date of day 0 (the first session), for dates in traces and charts.",
         "Judgement: day numbers only unless stated.", unit="date")
     calendar: Calendar = param(Calendar(), "When things happen.",
-                               "MODEL.md §2, §5, §6 defaults (each field says which).")
+                               "docs/model.md §1.1 defaults (each field says which).")
     talks: Talks = param(Talks(), "Noise and pressure at the table.",
-                         "MODEL.md §5 defaults (each field says which).")
+                         "docs/model.md §5 defaults (each field says which).")
     observation: Observation = param(Observation(), "How conduct is observed.",
-                                     "MODEL.md §3 defaults (each field says which).")
+                                     "docs/model.md §3.3, §3.4 defaults (each field says which).")
     issues: dict[str, Issue] = Field(description="{id: issue} on the table.", min_length=1)
     actors: dict[str, Actor] = Field(description="{id: actor}: parties, mediators, guarantors.",
                                      min_length=2)

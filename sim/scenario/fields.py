@@ -44,7 +44,7 @@ class FieldDoc:
     default: str
     """The default as YAML text, or ``required``."""
     why: str
-    """The reason for the default (a MODEL.md reference or "Judgement: ...")."""
+    """The reason for the default (a docs/model.md section or "Judgement: ...")."""
 
     @property
     def path(self) -> str:

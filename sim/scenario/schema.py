@@ -62,7 +62,8 @@ def scenario_schema() -> dict:
         "title": "negsim scenario",
         "description": "A negotiation scenario for negsim. Without 'extends' it must be "
                        "complete (title, issues, actors, trust); with 'extends: BASE' it "
-                       "changes only what it names. Reference: docs/scenarios.md.",
+                       "changes only what it names. Reference: docs/scenarios.md; section "
+                       "numbers (§) refer to the model's specification, docs/model.md.",
         "type": "object",
         "properties": {"extends": EXTENDS},
         "if": {"required": ["extends"]},

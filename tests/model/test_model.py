@@ -1,4 +1,4 @@
-"""The ensemble model: stylized facts of MODEL.md §9, invariants and reproducibility.
+"""The ensemble model: stylized facts of docs/model.md §9.3, invariants and reproducibility.
 
 Statistical tests use fixed seeds and N = 20,000 replicates; a difference "shows" when it
 exceeds 4 standard errors, and a share "equals" a value when within 4 standard errors
@@ -115,7 +115,7 @@ def test_reordering_actors_in_the_file_changes_nothing():
 
 def test_relabelling_changes_draws_but_not_the_distribution():
     """Renaming the parties changes which keyed draws each uses (the key is a hash of the id,
-    MODEL.md §8), so histories differ replicate by replicate, but not in distribution."""
+    docs/model.md §8), so histories differ replicate by replicate, but not in distribution."""
     swap = {"ukraine": "kyiv", "russia": "moscow"}
     original = run(baseline())
     renamed = run(build(relabelled(baseline_dict(), swap)))

@@ -1,4 +1,4 @@
-"""Each formula of MODEL.md §2-6, table-driven (values worked out by hand)."""
+"""Each formula of docs/model.md §2-6, table-driven (values worked out by hand)."""
 
 import math
 

@@ -99,8 +99,8 @@ def test_every_field_has_a_description_and_every_default_a_reason():
         assert doc.description, f"{doc.path} ({doc.variant}) needs a description"
         if doc.default not in ("required", "none"):
             assert doc.why, f"{doc.path} ({doc.variant}): say why the default is {doc.default}"
-            assert doc.why.startswith("Judgement") or "MODEL.md" in doc.why or any(
-                c.isdigit() for c in doc.why), f"{doc.path}: cite MODEL.md or say 'Judgement:'"
+            assert doc.why.startswith("Judgement") or "docs/model.md §" in doc.why, (
+                f"{doc.path}: cite a section of docs/model.md or say 'Judgement:'")
 
 
 def test_fields_are_listed_once_per_role_and_kind():

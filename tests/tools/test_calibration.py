@@ -1,4 +1,4 @@
-"""The literature's figures of MODEL.md §9, measured on the shipped defaults.
+"""The literature's figures of docs/model.md §9.1, measured on the shipped defaults.
 
 Fixed seed (20250514), 20,000 replicates per measurement (``tools.calibration.RUNS``). The
 ranges are the literature's; each test states the standard error of what it measures, and
