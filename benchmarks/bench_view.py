@@ -8,7 +8,7 @@ Usage::
 On the baseline scenario (``istanbul-2025``) with the view's default 2,000 replicates:
 
 (a) in the server's code, the time from a new set of control values to the three figures as
-    PNG (:func:`sim.app.charts`: validate the overrides, simulate, summarise, draw), split
+    PNG (:func:`sim.view.page.charts`: validate the overrides, simulate, summarise, draw), split
     into simulation and drawing; every setting is new, so nothing comes from the cache;
 (b) in a real browser (Debian's chromium driven by Playwright), the time from a click on a
     trust slider, or on an attendance button, until the page shows the recomputed table and
@@ -59,7 +59,7 @@ def in_browser(runs: int, changes: int) -> list[float]:
     from playwright.sync_api import expect, sync_playwright
 
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sim.app_command", SCENARIO, "--port",
+    server = subprocess.Popen([sys.executable, "-m", "sim", "view", SCENARIO, "--port",
                                str(port), "--runs", str(runs)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -19,6 +19,8 @@ MODEL_VERSION = "2"
 against distrust, tranches, the zone of agreement and the reasons (issue 10)."""
 DEFAULT_SEED = 20250514
 """The default root seed: the date of the seed article."""
+SEED_LIMIT = 2**63
+"""Seeds are whole numbers 0 ≤ S < 2**63: the keyed draws mix them as 64-bit integers."""
 
 _EXPORTS = {
     "load_scenario": "sim.scenario.loader",
@@ -28,7 +30,7 @@ _EXPORTS = {
     "load_results": "sim.results.results",
 }
 
-__all__ = ["__version__", "MODEL_VERSION", "DEFAULT_SEED", *_EXPORTS]
+__all__ = ["__version__", "MODEL_VERSION", "DEFAULT_SEED", "SEED_LIMIT", *_EXPORTS]
 
 
 def __getattr__(name: str):

@@ -216,10 +216,8 @@ def paired_difference(base_hits: int, hits: int, discordant: int,
     With ``d_k ∈ {−1, 0, 1}``: ``Σd_k = hits − base_hits`` and ``Σd_k² = discordant`` (the
     pairs that differ), so the sample variance of ``d`` is ``(discordant − n·mean²)/(n − 1)``.
 
-    References:
-        Law, A. M. (2015). Simulation Modeling and Analysis, 5th ed., §11.2 (common random
-        numbers). Agresti, A. (2013). Categorical Data Analysis, 3rd ed., §11.1 (paired
-        proportions: the same mean difference, McNemar's setting).
+    This is the paired comparison of common random numbers, the variance-reduction technique
+    of the simulation literature, and McNemar's setting for paired proportions.
     """
     diff = (hits - base_hits) / n
     if n < 2:

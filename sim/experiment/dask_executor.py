@@ -18,8 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sim.errors import UserError
-from sim.experiment.executor import ChunkFailed
+from sim.errors import ChunkFailed, UserError
 
 CONNECT_TIMEOUT = "20s"
 """How long to wait for the scheduler to answer."""

@@ -7,12 +7,10 @@ seed; each parameter (an :class:`Axis`) then maps its coordinate to a value: a r
 the same unit coordinates (a linear map changes neither Sobol indices nor the ranking of Morris
 effects, which are then per unit of each parameter's range).
 
-References:
-    Saltelli, A. et al. (2010). Variance based sensitivity analysis of model output. Computer
-    Physics Communications 181(2). McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A
-    comparison of three methods for selecting values of input variables. Technometrics 21(2).
-    Morris, M. D. (1991). Factorial sampling plans for preliminary computational experiments.
-    Technometrics 33(2). Herman, J. & Usher, W. (2017). SALib. JOSS 2(9).
+The designs are the standard ones of the sensitivity-analysis literature as SALib implements
+them: Saltelli's extension of the Sobol sequence, Latin hypercube sampling, Morris's
+one-at-a-time trajectories. (The project cites only the works listed in docs/model.md's
+References, so these methods are named, not cited.)
 """
 
 from __future__ import annotations

@@ -23,9 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-
-class ChunkFailed(RuntimeError):
-    """A chunk could not be simulated, even after retries. Its finished siblings are kept."""
+from sim.errors import ChunkFailed
 
 
 class Executor(Protocol):

@@ -39,18 +39,13 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
-from sim import DEFAULT_SEED
-from sim.errors import UserError
-from sim.experiment.executor import ChunkFailed
+from sim import DEFAULT_SEED, SEED_LIMIT
+from sim.errors import ChunkFailed, UserError
 from sim.experiment.executor import Executor, local_executor
 
 CHUNK_SIZE = 20_000
 """Default replicates per chunk: large enough to vectorise well, small enough to bound memory
 and to give the progress bar and ``--resume`` a fine grain."""
-
-SEED_LIMIT = 2**63
-"""Seeds are integers in [0, 2**63)."""
-
 
 @dataclass(frozen=True)
 class ChunkTask:

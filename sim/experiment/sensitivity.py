@@ -12,11 +12,8 @@ The output at a point is a share estimated from ``runs`` replicates, so it carri
 noise of variance about ``p(1−p)/runs``; when the outputs vary across the points barely more
 than that, the indices describe the noise, and a warning says so.
 
-References:
-    Saltelli, A. et al. (2010). Computer Physics Communications 181(2). Campolongo, F.,
-    Cariboni, J. & Saltelli, A. (2007). An effective screening design for sensitivity analysis
-    of large models. Environmental Modelling & Software 22(10). Herman, J. & Usher, W. (2017).
-    SALib. JOSS 2(9).
+The estimators are SALib's: first-order and total Sobol indices from Saltelli's design, and
+Morris's mean absolute elementary effect (μ*) with its bootstrap interval.
 """
 
 from __future__ import annotations

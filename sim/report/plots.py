@@ -13,7 +13,7 @@ Every figure is drawn from the files of a finished results folder, never from a 
 :func:`write_figures` saves each as PNG and SVG in ``<folder>/figures/``. Figures are built
 with :class:`matplotlib.figure.Figure`, never pyplot, so nothing global changes and no
 display is needed (the Agg renderer draws the PNG). Colours are the Okabe–Ito palette, which
-readers with the common colour-vision deficiencies can tell apart (Okabe & Ito 2008).
+readers with the common colour-vision deficiencies can tell apart.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sim.errors import UserError
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
-"""Okabe & Ito (2008), 'Color Universal Design': blue, orange, green, purple, sky blue,
+"""The Okabe–Ito 'Color Universal Design' palette: blue, orange, green, purple, sky blue,
 vermillion, yellow, black."""
 
 OUTCOME_STYLE = {  # outcome: (label, colour)

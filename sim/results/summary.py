@@ -180,11 +180,6 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
     Unlike the normal (Wald) interval it stays inside [0, 1] and is sensible for shares near 0
     or 1, which rare outcomes are.
-
-    References:
-        Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-        inference. JASA 22(158). Newcombe, R. G. (1998). Two-sided confidence intervals for
-        the single proportion. Statistics in Medicine 17(8).
     """
     p = k / n
     z2n = z * z / n

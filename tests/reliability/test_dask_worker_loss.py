@@ -14,7 +14,7 @@ tables bit-identical to a local run (conftest's ``sweep_reference``), or, when t
 killing its workers, stops naming that chunk and the ``.partial`` folder to resume, and the
 resumed tables are bit-identical. No chunk is lost or counted twice either way.
 
-Determinism local against Dask is shown in ``tests/test_dask.py`` (``points.csv`` and
+Determinism local against Dask is shown in ``tests/experiment/test_dask.py`` (``points.csv`` and
 ``indices.csv`` of a sobol sweep, a run's tables, a compare's tables); the first test here adds
 ``points.parquet`` and the design files, after a worker death.
 

@@ -1,5 +1,5 @@
 """The same numbers, byte for byte, whatever the worker count, the chunk size and Python's hash
-seed, in real ``negsim run`` processes. (``tests/test_simulate.py`` shows it in one process for
+seed, in real ``negsim run`` processes. (``tests/experiment/test_simulate.py`` shows it in one process for
 the in-memory tables; here it is the files a student gets.)"""
 
 from __future__ import annotations

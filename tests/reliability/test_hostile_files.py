@@ -3,7 +3,7 @@
 Each case is loaded under ``tracemalloc``: it must be refused (or, for a large but valid file,
 loaded) in under :data:`SECONDS` seconds with a Python heap peak under :data:`PEAK_MB` MB
 (generous bounds; before the loader's value limit, a 1 MiB file of small values took up to a
-minute and 400 MB). ``tests/test_loader.py`` pins the exact wording of the common cases; here
+minute and 400 MB). ``tests/scenario/test_loader.py`` pins the exact wording of the common cases; here
 the point is time, memory, and that nothing is executed, opened or waited for.
 """
 
@@ -241,10 +241,10 @@ def _negsim(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.Compl
 def test_absurd_command_line_sizes_are_refused_at_once(tmp_path):
     cases = [
         (["run", "istanbul-2025", "--runs", "1e15"], "--runs"),
-        (["run", "istanbul-2025", "--runs", "0"], "runs must be at least 1"),
-        (["run", "istanbul-2025", "--seed", str(2**63)], "seed must be below 2**63"),
-        (["run", "istanbul-2025", "--chunk-size", "-1"], "chunk size must be at least 1"),
-        (["run", "istanbul-2025", "--workers", "0"], "workers must be at least 1"),
+        (["run", "istanbul-2025", "--runs", "0"], "'--runs' / '-n': must be at least 1"),
+        (["run", "istanbul-2025", "--seed", str(2**63)], "'--seed': must be between 0 and 2**63"),
+        (["run", "istanbul-2025", "--chunk-size", "-1"], "'--chunk-size': must be at least 1"),
+        (["run", "istanbul-2025", "--workers", "0"], "'--workers' / '-w': must be at least 1"),
         (["run", "istanbul-2025", "--set", "calendar.horizon_days=1e9"], "must be a whole number"),
         (["run", "x" * 5000], "cannot find"),
     ]

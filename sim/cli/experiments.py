@@ -1,0 +1,202 @@
+"""``negsim run``, ``compare`` and ``sweep``: simulate, save a results folder, print tables.
+
+Each command is the same sequence: check the options, load the input, call the library
+(:mod:`sim.experiment`), draw the figures (:mod:`sim.report.plots`, from the folder alone) and
+print the tables (:mod:`sim.cli.tables`). Heavy modules load inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import app
+from sim.cli.errors import reported_errors
+from sim.cli.options import (ChunkSize, Dask, NoPlots, OutDir, Overrides, Quiet, Resume, Runs,
+                             Seed, Workers, seed_or_default, workers_for)
+from sim.errors import UserError
+
+PROGRESS_MIN_RUNS = 50_000
+"""Runs from which ``negsim run`` shows a progress bar (on a terminal)."""
+
+DEFAULT_RUNS = 10_000
+"""Replicates per scenario when ``--runs`` is not given: shares to within about ±1 point."""
+
+
+@app.command(epilog="Example: negsim run istanbul-2025 --runs 100000 --workers 2")
+def run(
+    scenario: Annotated[str | None, typer.Argument(
+        help="A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file.",
+        show_default=False)] = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    chunk_size: ChunkSize = None,
+    out: OutDir = None,
+    resume: Resume = None,
+    overrides: Overrides = None,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
+    dask: Dask = None,
+) -> None:
+    """Simulate a scenario many times; print outcome shares with 95% intervals; save them.
+
+    --runs defaults to 10,000. The results folder holds metadata.json, scenario.yaml,
+    summary.json/.csv, replicates.parquet (.csv up to 100,000 runs) and daily.csv.
+    """
+    with reported_errors():
+        from sim.cli.tables import print_results
+        from sim.experiment import run as experiment
+
+        argv = ["negsim", *sys.argv[1:]]
+        show_progress = not quiet and sys.stderr.isatty()
+        if resume is not None:
+            _refuse_with_resume({"--out": out, "--set": None if scenario else overrides})
+            given = _load(scenario, overrides) if scenario else None
+            workers = workers_for(workers, runs)
+            results = experiment.resume_run(
+                resume, scenario=given, runs=runs, seed=seed, chunk_size=chunk_size,
+                workers=workers, progress=show_progress, argv=argv,
+                executor=_executor(workers, dask))
+        else:
+            runs, seed = DEFAULT_RUNS if runs is None else runs, seed_or_default(seed)
+            workers = workers_for(workers, runs)
+            experiment.check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
+            loaded = _load(scenario, overrides)
+            results = experiment.run_to_folder(
+                loaded, runs, seed, workers=workers, chunk_size=chunk_size,
+                out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
+                argv=argv, executor=_executor(workers, dask))
+        _write_figures(results.path, no_plots)
+        print_results(results, quiet)
+
+
+@app.command(epilog="Example: negsim compare istanbul-2025 trump-joins putin-attends --runs 50000")
+def compare(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="Two or more shipped scenario names or YAML files; the first is the baseline.",
+        show_default=False)] = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    dask: Dask = None,
+    chunk_size: ChunkSize = None,
+    out: OutDir = None,
+    resume: Resume = None,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
+) -> None:
+    """Compare scenarios replicate by replicate: shares and paired differences, 95% intervals.
+
+    Each outcome's share per scenario and each scenario's difference from the first. All
+    scenarios use the same seed, so replicate k of each draws the same random numbers
+    (common random numbers): differences are measured on pairs, with much narrower intervals
+    than two independent samples would give. * marks a difference whose interval excludes 0.
+    --runs (per scenario) defaults to 10,000. Writes parameters.csv, shares.csv,
+    differences.csv and daily.csv.
+    """
+    with reported_errors():
+        from sim.cli.tables import print_comparison
+        from sim.experiment import compare as experiment
+        from sim.experiment.run import check_settings
+
+        argv = ["negsim", *sys.argv[1:]]
+        runs = DEFAULT_RUNS if runs is None else runs
+        workers = workers_for(workers, None if resume else runs * max(2, len(scenarios or [])))
+        show_progress = not quiet and sys.stderr.isatty()
+        executor = _executor(workers, dask)
+        if resume is not None:
+            _refuse_with_resume({"SCENARIOS": scenarios, "--out": out})
+            result = experiment.resume_compare(resume, workers=workers, executor=executor,
+                                               progress=show_progress, argv=argv)
+        else:
+            if len(scenarios or []) < 2:
+                raise UserError("compare needs at least two scenarios, e.g. negsim compare "
+                                "istanbul-2025 trump-joins")
+            seed = seed_or_default(seed)
+            check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
+            loaded = [_load(name, None) for name in scenarios]
+            result = experiment.compare(loaded, runs, seed, out=out or "results",
+                                        workers=workers, executor=executor,
+                                        chunk_size=chunk_size, progress=show_progress,
+                                        argv=argv)
+        _write_figures(result.path, no_plots)
+        print_comparison(result, quiet)
+
+
+@app.command(epilog="Example: negsim sweep scenarios/sweeps/trust-vs-monitoring.yaml")
+def sweep(
+    file: Annotated[Path | None, typer.Argument(
+        metavar="SWEEP.yaml", help="A sweep file (kind: sweep); see docs/experiments.md.",
+        show_default=False)] = None,
+    workers: Workers = None,
+    dask: Dask = None,
+    chunk_size: ChunkSize = None,
+    out: OutDir = None,
+    resume: Resume = None,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
+) -> None:
+    """Run a scenario at many points of parameter space; outcome shares and sensitivity.
+
+    Designs: grid, random, lhs, sobol, morris; sobol and morris also give sensitivity
+    indices. Point p uses replicates 0 … runs−1 with the sweep's seed: it equals negsim run BASE --set
+    ... --runs RUNS --seed SEED. Writes points.parquet/.csv and indices.csv.
+    """
+    with reported_errors():
+        from sim.cli.tables import print_sweep
+        from sim.experiment import sweep as experiment
+
+        argv = ["negsim", *sys.argv[1:]]
+        show_progress = not quiet and sys.stderr.isatty()
+        if resume is not None:
+            _refuse_with_resume({"SWEEP.yaml": file, "--out": out})
+            workers = workers_for(workers, None)
+            result = experiment.resume_sweep(resume, workers=workers,
+                                             executor=_executor(workers, dask),
+                                             progress=show_progress, argv=argv)
+        else:
+            if file is None:
+                raise UserError("missing SWEEP.yaml: a sweep file, e.g. "
+                                "scenarios/sweeps/trust-vs-monitoring.yaml (or --resume DIR)")
+            loaded = experiment.load_sweep(file)
+            workers = workers_for(workers, loaded.replicates)
+            result = experiment.run_sweep(loaded, out=out or "results", workers=workers,
+                                          executor=_executor(workers, dask),
+                                          chunk_size=chunk_size, progress=show_progress,
+                                          argv=argv)
+        _write_figures(result.path, no_plots)
+        print_sweep(result, quiet)
+
+
+def _write_figures(folder: Path, skip: bool) -> None:
+    """The figures of a finished results folder (sim.report.plots reads only the folder)."""
+    if not skip:
+        from sim.report.plots import write_figures
+
+        write_figures(folder)
+
+
+def _executor(workers: int, dask: str | None):
+    from sim.experiment.executor import executor_for
+
+    return executor_for(workers, dask)
+
+
+def _load(scenario: str | None, overrides: list[str] | None):
+    if scenario is None:
+        raise UserError("missing SCENARIO: a shipped name such as istanbul-2025, or a YAML "
+                        "file (or --resume DIR to finish an interrupted run)")
+    from sim.scenario.loader import load_scenario
+
+    return load_scenario(scenario, overrides=tuple(overrides or ()))
+
+
+def _refuse_with_resume(given: dict) -> None:
+    clashes = [option for option, value in given.items() if value]
+    if clashes:
+        raise UserError(f"{' and '.join(clashes)} cannot be used with --resume: an interrupted "
+                        "run continues in its own folder with its own scenario")

@@ -1,0 +1,106 @@
+"""Every option that more than one command takes, defined once: one type, one validator.
+
+A command lists the options it takes in its signature (``seed: Seed = None``); the default in
+the signature is the command's own (the view's ``--runs`` is 2,000 where ``run``'s is 10,000),
+everything else (flag, help text, parsing, checks) is here. Only Typer is imported, so that
+``negsim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim import DEFAULT_SEED, SEED_LIMIT
+
+
+def parse_seed(text: str) -> int:
+    """``--seed``: a whole number 0 ≤ S < 2**63, or ``random`` to draw one (commands print it)."""
+    if text == "random":
+        seed = secrets.randbelow(SEED_LIMIT)
+        typer.echo(f"--seed random: drew {seed} (give it to --seed to repeat these numbers)",
+                   err=True)
+        return seed
+    try:
+        seed = int(text)
+    except ValueError:
+        raise typer.BadParameter(f"must be a whole number or 'random' (got {text!r})") from None
+    if not 0 <= seed < SEED_LIMIT:
+        raise typer.BadParameter(f"must be between 0 and 2**63 − 1 (got {seed})")
+    return seed
+
+
+def parse_count(text: str) -> int:
+    """``--runs``, ``--workers``, ``--chunk-size``: a whole number, at least 1.
+
+    Upper limits (most runs, most workers on this computer, most chunks) are the library's
+    to check (:func:`sim.experiment.run.check_settings`): they depend on the job as a whole.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise typer.BadParameter(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise typer.BadParameter(f"must be at least 1 (got {value})")
+    return value
+
+
+Scenario = Annotated[str, typer.Argument(
+    help="A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file.",
+    show_default=False)]
+Seed = Annotated[int | None, typer.Option(
+    "--seed", metavar="S|random", parser=parse_seed,
+    help="Root seed (0 ≤ S < 2**63), or 'random' to draw one (it is printed and recorded). "
+         "Runs with the same seed share their random numbers.",
+    show_default=str(DEFAULT_SEED))]
+Runs = Annotated[int | None, typer.Option(
+    "--runs", "-n", metavar="N", parser=parse_count,
+    help="Number of replicates (possible histories) to simulate.")]
+Overrides = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="PATH=VALUE",
+    help="Change one scenario value, e.g. trust.ukraine.russia=0.2 (repeatable).",
+    show_default=False)]
+OutDir = Annotated[Path | None, typer.Option(
+    "--out", metavar="DIR", help="Folder that receives the results folder.",
+    show_default="results")]
+OutFile = Annotated[Path | None, typer.Option(
+    "--out", "-o", metavar="FILE", help="File to write (instead of the default).",
+    show_default=False)]
+ChunkSize = Annotated[int | None, typer.Option(
+    "--chunk-size", metavar="N", parser=parse_count,
+    help="Replicates per chunk: the memory and resume grain; changes no number.",
+    show_default="20000, fewer if workers would idle")]
+Resume = Annotated[Path | None, typer.Option(
+    "--resume", metavar="DIR",
+    help="Finish an interrupted job: its .partial folder (settings come from the folder).",
+    show_default=False)]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", "-w", metavar="N", parser=parse_count,
+    help="Local worker processes; the numbers are the same for any count.",
+    show_default="every core; 1 for jobs under 300,000 runs")]
+Dask = Annotated[str | None, typer.Option(
+    "--dask", metavar="ADDRESS",
+    help="Simulate on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+         "tcp://10.0.0.5:8786) instead of local processes; the numbers are the same.",
+    show_default=False)]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only where the results were written.")]
+NoPlots = Annotated[bool, typer.Option(
+    "--no-plots", help="Skip the figures (PNG and SVG in the folder's figures/).")]
+
+
+def seed_or_default(seed: int | None) -> int:
+    """The seed given, else the project's default (the seed article's date)."""
+    return DEFAULT_SEED if seed is None else seed
+
+
+def workers_for(given: int | None, replicates: int | None) -> int:
+    """``--workers`` as given, else every core (1 for a job known to be small)."""
+    from sim.experiment.executor import AUTO_PROCESSES_MIN_RUNS, default_workers
+
+    if given is not None:
+        return given
+    return default_workers(AUTO_PROCESSES_MIN_RUNS if replicates is None else replicates)

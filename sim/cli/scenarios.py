@@ -1,0 +1,143 @@
+"""``negsim validate | show | list | new | schema | docs``: the scenario-language commands.
+
+Thin wrappers over :mod:`sim.scenario` (load → call → print). Only Typer is imported at
+module level so that ``negsim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import app
+from sim.cli.errors import reported_errors
+from sim.cli.options import Overrides
+
+
+@app.command(epilog="Example: negsim validate scenarios/*.yaml")
+def validate(
+    files: Annotated[list[str], typer.Argument(
+        help="Scenario files or shipped names; every problem of every file is listed.")],
+) -> None:
+    """Check scenario files and list every problem with its file, line and field.
+
+    Exit status 0 when all are valid, 2 when any is not (for scripts and CI).
+    """
+    from sim.scenario.loader import ScenarioError, load_scenario
+
+    failed = 0
+    for name in files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as error:
+            failed += 1
+            for line in str(error).splitlines():
+                typer.echo(f"error: {line}", err=True)
+        else:
+            typer.echo(f"ok  {name}  ({scenario.title})")
+    if failed:
+        typer.echo(f"{failed} of {len(files)} scenario(s) invalid", err=True)
+        raise typer.Exit(2)
+
+
+@app.command(epilog="Example: negsim show putin-attends --set trust.ukraine.russia=0.2")
+def show(
+    scenario: Annotated[str, typer.Argument(help="A shipped name or a YAML file.")],
+    overrides: Overrides = None,
+) -> None:
+    """Every value the model will use, with its meaning, range and the file that set it."""
+    with reported_errors():
+        from rich.console import Console
+        from rich.markup import escape
+
+        from sim.scenario.show import resolved_rows
+
+        console = Console(highlight=False)
+        for row in resolved_rows(scenario, tuple(overrides or ())):
+            value = " ".join(row.value.split())
+            value = value if len(value) <= 70 else value[:67] + "..."
+            unit = f" {row.unit}" if row.unit else ""
+            limits = f" ({row.range})" if row.range else ""
+            console.print(f"[bold]{escape(row.path)}[/bold] = {escape(value)}{escape(unit)}"
+                          f"  [dim]\\[{escape(_short(row.set_by))}][/dim]", soft_wrap=True)
+            console.print(f"    {escape(row.description)}{escape(limits)}", soft_wrap=True)
+
+
+def _short(place: str) -> str:
+    """Shipped files by their name alone: the package's folder means nothing to a student."""
+    from importlib.resources import files
+
+    file, colon, line = place.rpartition(":")
+    if colon and Path(file).resolve().parent == Path(str(files("sim.scenarios"))).resolve():
+        return f"shipped {Path(file).name}:{line}"
+    return place
+
+
+@app.command("list", epilog="Example: negsim list")
+def list_scenarios() -> None:
+    """The shipped scenarios and those in ./scenarios/, with their titles."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.scenario.library import scenario_catalogue
+
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("name", "where", "title"):
+        table.add_column(column)
+    for entry in scenario_catalogue():
+        table.add_row(entry.name, entry.where, entry.title)
+    Console(highlight=False).print(table)
+
+
+@app.command(epilog="Example: negsim new my-talks --from trump-joins")
+def new(
+    name: Annotated[str, typer.Argument(help="Name of the new scenario (file stem).")],
+    base: Annotated[str, typer.Option("--from", help="Scenario it extends.")] = "istanbul-2025",
+    folder: Annotated[Path, typer.Option("--folder", help="Where to write it.")] = Path("scenarios"),
+) -> None:
+    """Write a new scenario that extends BASE, with the most useful fields ready to edit."""
+    with reported_errors():
+        from sim.errors import UserError
+        from sim.scenario.library import new_scenario_text
+        from sim.scenario.schema import write_schema
+
+        target = folder / f"{name}.yaml"
+        if target.exists():
+            raise UserError(f"{target} exists already; choose another name or edit it")
+        text = new_scenario_text(name, base, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        schema = folder / "schema.json"
+        if not schema.exists():  # the file's first line points editors at it
+            write_schema(schema)
+        typer.echo(f"wrote {target}; edit it, then: negsim validate {target}")
+
+
+@app.command(epilog="Example: negsim schema --out scenarios/schema.json")
+def schema(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write to this file instead of printing.", show_default=False)] = None,
+) -> None:
+    """The JSON Schema of scenario files, for editors that autocomplete and flag errors."""
+    from sim.scenario.schema import schema_text, write_schema
+
+    if out is None:
+        typer.echo(schema_text(), nl=False)
+    else:
+        write_schema(out)
+        typer.echo(f"wrote {out}")
+
+
+@app.command(epilog="Example: negsim docs")
+def docs(
+    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path(
+        "docs/scenarios.md"),
+) -> None:
+    """Regenerate the scenario field reference (every field, meaning, range, default, why)."""
+    from sim.scenario.docs import write_reference
+
+    write_reference(out)
+    typer.echo(f"wrote {out}")
+

@@ -1,0 +1,206 @@
+"""The ``negsim`` command line: output, exit codes, bad input, resume."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fakes import BASELINE, engine, fake_engine, real_engine_available  # noqa: F401 (fixtures)
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app, main
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    """Run in an empty folder, so that ``results/`` is the default output."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _run_folders(root: Path) -> list[Path]:
+    return sorted((root / "results" / "istanbul-2025").iterdir())
+
+
+@pytest.mark.usefixtures("engine")
+def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "300", "--chunk-size", "100")
+    assert result.exit_code == 0, result.output
+    for text in ("300 runs, seed 20250514", "ceasefire_holding", "95% interval",
+                 "Vladimir Putin (Russia)", "Donald Trump (United States)",
+                 "All party leaders met", "30-day ceasefire", "All-for-all prisoner exchange"):
+        assert text in result.stdout
+    (folder,) = _run_folders(in_tmp)
+    written = f"Results written to results/istanbul-2025/{folder.name}/ (figures in figures/)"
+    assert result.stdout.strip().endswith(written)
+    assert (folder / "figures" / "outcomes.png").stat().st_size > 0
+    meta = json.loads((folder / "metadata.json").read_text())
+    assert (meta["runs"], meta["seed"], meta["chunk_size"]) == (300, sim.DEFAULT_SEED, 100)
+    assert meta["argv"][0] == "negsim"
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_quiet_prints_only_the_folder(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "20", "--quiet", "--out", "elsewhere",
+                    "--no-plots")
+    assert result.exit_code == 0
+    (folder,) = (in_tmp / "elsewhere" / "istanbul-2025").iterdir()
+    assert result.stdout == f"Results written to elsewhere/istanbul-2025/{folder.name}/\n"
+    assert not (folder / "figures").exists()
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_random_seed_is_printed_and_recorded(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--seed", "random")
+    assert result.exit_code == 0
+    (folder,) = _run_folders(in_tmp)
+    seed = json.loads((folder / "metadata.json").read_text())["seed"]
+    assert 0 <= seed < 2**63 and f"seed {seed})" in result.stdout
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_set_overrides_reach_the_saved_scenario(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25")
+    assert result.exit_code == 0, result.output
+    (folder,) = _run_folders(in_tmp)
+    assert "russia: 0.25" in (folder / "scenario.yaml").read_text()
+
+
+BAD_INPUT = {
+    "runs 0": (["--runs", "0"], "'--runs' / '-n': must be at least 1 (got 0)"),
+    "runs -5": (["--runs", "-5"], "'--runs' / '-n': must be at least 1"),
+    "seed text": (["--seed", "soon"], "'--seed': must be a whole number or 'random'"),
+    "seed too big": (["--seed", str(2**63)], "'--seed': must be between 0 and 2**63"),
+    "workers 0": (["--workers", "0"], "'--workers' / '-w': must be at least 1"),
+    "chunk 0": (["--chunk-size", "0"], "'--chunk-size': must be at least 1"),
+    "missing file": (["--runs", "5", "missing.yaml"], "missing.yaml"),
+    "bad yaml": (["--runs", "5", "bad.yaml"], "bad.yaml:1"),
+    "unknown key": (["--runs", "5", "odd.yaml"], "odd.yaml"),
+    "bad --set": (["--set", "nosuch=1"], "nosuch"),
+    "no scenario": ([], "missing SCENARIO"),
+    "resume and out": (["--resume", "x.partial", "--out", "o"], "--out cannot be used"),
+    "resume a non-run": (["--resume", "."], "not an unfinished run"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+@pytest.mark.usefixtures("fake_engine")
+def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, args, message):
+    (in_tmp / "bad.yaml").write_text("title: [unclosed\n")
+    (in_tmp / "odd.yaml").write_text(BASELINE.read_text() + "\nsurprise: 1\n")
+    scenario = [] if any(a.endswith(".yaml") for a in args) or "--resume" in args or not args \
+        else [str(BASELINE)]
+    result = invoke("run", *scenario, *args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (in_tmp / "results").exists() and not (in_tmp / "o").exists()
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_interrupted_run_names_its_folder_and_resumes(in_tmp, monkeypatch):
+    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:1")
+    result = invoke("run", str(BASELINE), "--runs", "40", "--chunk-size", "10")
+    assert result.exit_code == 130
+    (partial,) = _run_folders(in_tmp)
+    relative = f"results/istanbul-2025/{partial.name}"
+    assert result.stderr == (f"interrupted; finished chunks kept in {relative}; "
+                             f"continue with: negsim run --resume {relative}\n")
+    monkeypatch.delenv("NEGSIM_FAULT")
+    result = invoke("run", "--resume", relative, "--runs", "41")
+    assert result.exit_code == 2 and "runs is 41" in result.stderr
+    result = invoke("run", "--resume", relative)
+    assert result.exit_code == 0, result.output
+    assert f"Results written to {relative.removesuffix('.partial')}/" in result.stdout
+    result = invoke("run", "--resume", relative.removesuffix(".partial"))
+    assert result.exit_code == 2 and "already complete" in result.stderr
+
+
+def test_version_and_every_help_ends_with_an_example():
+    assert invoke("--version").stdout == f"negsim {sim.__version__}\n"
+    for args in ([], ["run"]):
+        result = invoke(*args, "--help")
+        assert result.exit_code == 0
+        lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+        assert lines[-1].startswith("Example: negsim"), result.stdout
+
+
+# -- main(): the console script's own handling ------------------------------------------------
+
+
+def _main_exit(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
+
+
+def test_main_turns_usage_errors_into_one_line(capsys):
+    code, out, err = _main_exit(["run", "x.yaml", "--runs", "many"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and "--runs" in err
+    code, _, err = _main_exit(["run", "--frobnicate"], capsys)
+    assert code == 2 and err.startswith("error: No such option")
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_main_exit_codes(in_tmp, capsys, monkeypatch):
+    assert _main_exit(["--version"], capsys)[0] == 0
+    assert _main_exit(["run", str(BASELINE), "--runs", "5", "-q"], capsys)[0] == 0
+    assert _main_exit(["run", str(BASELINE), "--runs", "0"], capsys)[0] == 2
+    monkeypatch.setenv("NEGSIM_FAULT", "before-rename")
+    assert _main_exit(["run", str(BASELINE), "--runs", "5"], capsys)[0] == 130
+
+
+# -- the real process --------------------------------------------------------------------------
+
+
+def _negsim(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_python_m_sim_reports_bad_input_without_traceback(tmp_path):
+    done = _negsim("run", "istanbul-2025", "--runs", "-5", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "error: Invalid value for '--runs' / '-n': must be at least 1 (got -5)\n"
+    done = _negsim("--version", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout == f"negsim {sim.__version__}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not real_engine_available(), reason="needs the real engine in a subprocess")
+def test_python_m_sim_interruption_exit_code(tmp_path):
+    import os
+
+    env = os.environ | {"NEGSIM_FAULT": "after-chunk:0"}
+    done = _negsim("run", "istanbul-2025", "--runs", "20", "--chunk-size", "10", cwd=tmp_path,
+                   env=env)
+    assert done.returncode == 130 and "continue with: negsim run --resume" in done.stderr
+    (partial,) = (tmp_path / "results" / "istanbul-2025").iterdir()
+    done = _negsim("run", "--resume", str(partial.relative_to(tmp_path)), "-q", cwd=tmp_path)
+    assert done.returncode == 0 and (tmp_path / "results" / "istanbul-2025").iterdir()
+    assert not partial.exists() and partial.with_suffix("").is_dir()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--runs", str(10**9 + 1)), "runs must be at most 1,000,000,000"),
+    (("--runs", str(10**8), "--chunk-size", "1"), "more than 1,000,000 chunks"),
+    (("--workers", "100000"), "workers must be at most"),
+])
+def test_absurd_sizes_are_refused_before_anything_is_written(in_tmp, args, words):
+    result = invoke("run", str(BASELINE), *args)
+    assert result.exit_code == 2 and words in result.output
+    assert not (in_tmp / "results").exists()
