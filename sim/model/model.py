@@ -157,10 +157,13 @@ class NegotiationModel(mesa.Model):
     # -- phases ---------------------------------------------------------------------------
 
     def announce(self) -> None:
-        """Days −A … −1: every undecided leader may announce (§2)."""
+        """Days −A … −1: every undecided leader may announce (§2). How many replicates have
+        each leader announced is counted here: from day 0 on it no longer changes."""
         if self.day < 0:
             for actor in self.actors.values():
                 actor.announce()
+            self.announced = {a: int((actor.announced_day <= self.day).sum())
+                              for a, actor in self.actors.items()}
 
     def negotiate(self) -> None:
         """Session days: each issue on the table is proposed and answered; then mediators
@@ -271,20 +274,23 @@ class NegotiationModel(mesa.Model):
         midpoint plus Normal noise, snapped to the grid (§5 step 2). A proposal is a total level
         above what is already agreed."""
         day, draw = self.day, self.draws.uniform
-        midpoint = sum(pick(p.position[issue], where) for p in self.parties) / len(self.parties)
-        noise = normal_from(draw("proposal_a", day, "", issue, where),
-                            draw("proposal_b", day, "", issue, where))
-        level = np.maximum(rules.snap(midpoint + pick(self.proposal_sd, where) * noise),
-                           rules.next_level(agreed_so_far))
-        if not self.mediators:
-            return level
-        skills = np.array([np.broadcast_to(pick(m.skill, where), where.shape) for m in self.mediators])
-        chosen = np.argmax(skills, axis=0)  # ties: the first mediator by id
-        mediated = draw("mediate", day, "", issue, where) < skills[chosen, np.arange(where.size)]
-        for i, mediator in enumerate(self.mediators):
-            sel = mediated & (chosen == i)
-            if sel.any():
-                level[sel] = mediator.propose(issue, where[sel], best[sel], agreed_so_far[sel])
+        level = np.empty(where.size)
+        mediated = np.zeros(where.size, dtype=bool)
+        if self.mediators:
+            skills = np.array([np.broadcast_to(pick(m.skill, where), where.shape)
+                               for m in self.mediators])
+            chosen = np.argmax(skills, axis=0)  # ties: the first mediator by id
+            mediated = draw("mediate", day, "", issue, where) < skills[chosen, np.arange(where.size)]
+            for i, mediator in enumerate(self.mediators):
+                sel = mediated & (chosen == i)
+                if sel.any():
+                    level[sel] = mediator.propose(issue, where[sel], best[sel], agreed_so_far[sel])
+        alone = np.flatnonzero(~mediated)  # keyed draws: only these replicates need the noise
+        at = where[alone]
+        midpoint = sum(pick(p.position[issue], at) for p in self.parties) / len(self.parties)
+        noise = normal_from(draw("proposal_a", day, "", issue, at), draw("proposal_b", day, "", issue, at))
+        level[alone] = np.maximum(rules.snap(midpoint + pick(self.proposal_sd, at) * noise),
+                                  rules.next_level(agreed_so_far[alone]))
         return level
 
     def agree(self, issue: str, done: np.ndarray, level: np.ndarray) -> None:
@@ -410,7 +416,7 @@ class NegotiationModel(mesa.Model):
                 reporters[f"trust.{p.key}.{j}"] = lambda m, p=p, j=j: fixed(p.trust[j])
                 reporters[f"{TRUST_HISTOGRAM}.{p.key}.{j}"] = lambda m, p=p, j=j: trust_histogram(p.trust[j])
         for a in self.config.actors:
-            reporters[f"announced.{a}"] = lambda m, a=a: int((m.actors[a].announced_day <= m.day).sum())
+            reporters[f"announced.{a}"] = lambda m, a=a: m.announced[a]
         for k in self.config.issues:
             reporters[f"zone_open.{k}"] = lambda m, k=k: m.zone_open_today[k]
         return reporters
