@@ -244,11 +244,11 @@ class Party(Actor):
         cost, delivered = self.costs(issue, where)
         return rules.utility(level, pick(self.position[issue], where), cost, delivered)
 
-    def grid_utility(self, issue: str, where: np.ndarray) -> np.ndarray:
-        """Utility of every grid level, one row per replicate ``where`` (§4)."""
+    def grid_utility(self, issue: str, where: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Utility of every grid level (rows) for the replicates ``where`` (columns), written
+        into ``out`` (§4)."""
         cost, delivered = self.costs(issue, where)
-        return rules.grid_utility(where.size, _column(pick(self.position[issue], where)),
-                                  _column(cost), _column(delivered))
+        return rules.grid_utility(out, pick(self.position[issue], where), cost, delivered)
 
     def respond(self, issue: str, level: np.ndarray, aspiration: np.ndarray,
                 where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -314,10 +314,6 @@ class Party(Actor):
             chance = rules.exit_chance(pick(self.exit_rate, where), self.effective_trust(j, where))
             leaves |= saw & (self.model.draws.uniform("exit", day, self.key, j, where) < chance)
         return leaves
-
-
-def _column(value):
-    return np.reshape(value, (-1, 1)) if np.ndim(value) else value
 
 
 def _filled_salience(given: dict[str, float], issues) -> dict[str, float]:

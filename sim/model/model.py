@@ -110,6 +110,10 @@ class NegotiationModel(mesa.Model):
         self.zone_if_leaders = {k: np.zeros(R, dtype=bool) for k in self.issue_ids}
         self.blocker = {k: np.full(R, NOBODY, dtype=np.int8) for k in self.issue_ids}
         self.zone_open_today = dict.fromkeys(self.issue_ids, 0)
+        # two (grid levels × replicates) work arrays for the margins of the zone of agreement:
+        # allocated once, because fresh arrays this size at every session cost more than the
+        # arithmetic (the operating system zeroes their pages)
+        self.grid_space = np.empty((2, rules.GRID.size, R))
         # exchanges (§6): tranches in order of agreement, carried out one stage at a time
         self.exchanges = [k for k in self.issue_ids if cfg.issues[k].kind == "exchange"]
         self.stages_done = {k: np.zeros(R, dtype=np.int64) for k in self.exchanges}  # all tranches
@@ -217,7 +221,7 @@ class NegotiationModel(mesa.Model):
         tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau, where) for p in self.parties}
         margins = self.margins(issue, where, aspirations, agreed_so_far)
-        maximin = np.argmax(margins, axis=1)  # the best compromise; ties: the lowest level
+        maximin = np.argmax(margins, axis=0)  # the best compromise; ties: the lowest level
         lowest = self.judge_zone(issue, where, margins, maximin)
         best = rules.GRID[maximin]
         level = self.propose(issue, where, best, agreed_so_far)
@@ -234,18 +238,21 @@ class NegotiationModel(mesa.Model):
 
     def margins(self, issue: str, where: np.ndarray, aspirations: dict,
                 agreed_so_far: np.ndarray) -> np.ndarray:
-        """``min_i (u_i(x) − a_i)`` for every grid level x, one row per replicate; −inf at levels
-        not above what is already agreed (§5.7). A level with margin ≥ 0 every party accepts
-        without noise."""
-        margins = None
-        for p in self.parties:  # in place: these (n, 20) arrays are the engine's largest
-            margin = p.grid_utility(issue, where)
-            margin -= aspirations[p.key][:, None]
-            margins = margin if margins is None else np.minimum(margins, margin, out=margins)
+        """``min_i (u_i(x) − a_i)``, one row per grid level x, one column per replicate; −inf at
+        levels not above what is already agreed (§5.7). A level with margin ≥ 0 every party
+        accepts without noise. The array is a view of a work array: valid until the next
+        issue is bargained."""
+        first, *others = self.parties  # in place, in the model's two work arrays (set-up)
+        margins = first.grid_utility(issue, where, self.grid_space[0, :, :where.size])
+        margins -= aspirations[first.key]
+        for p in others:
+            margin = p.grid_utility(issue, where, self.grid_space[1, :, :where.size])
+            margin -= aspirations[p.key]
+            np.minimum(margins, margin, out=margins)
         further = np.flatnonzero(agreed_so_far)  # a further tranche: only levels above
         if further.size:
-            margins[further] = np.where(rules.GRID <= agreed_so_far[further, None], -np.inf,
-                                        margins[further])
+            margins[:, further] = np.where(rules.GRID[:, None] <= agreed_so_far[further], -np.inf,
+                                           margins[:, further])
         return margins
 
     def judge_zone(self, issue: str, where: np.ndarray, margins: np.ndarray,
@@ -254,14 +261,14 @@ class NegotiationModel(mesa.Model):
         without noise (the best compromise ``maximin`` has margin ≥ 0), within every absent
         leader's delegation mandate; and whether it would be with every leader present (§5).
         Returns the lowest level index of the zone where a mandate may bind (else 0)."""
-        open_if_leaders = margins[np.arange(where.size), maximin] >= 0.0
+        open_if_leaders = margins[maximin, np.arange(where.size)] >= 0.0
         cap = np.min([np.where(p.present[where], np.inf, pick(p.mandate[issue], where))
                       for p in self.parties], axis=0)
         zone_open = open_if_leaders.copy()
         lowest = np.zeros(where.size, dtype=np.int64)
         capped = np.flatnonzero(open_if_leaders & (cap < rules.GRID[-1]))  # a mandate may bind
         if capped.size:
-            lowest[capped] = rules.zone_floor(margins[capped])
+            lowest[capped] = rules.zone_floor(margins[:, capped])
             zone_open[capped] = rules.GRID[lowest[capped]] <= cap[capped]
         self.zone_open[issue][where] = zone_open
         self.zone_if_leaders[issue][where] = open_if_leaders

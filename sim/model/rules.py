@@ -58,14 +58,16 @@ def utility(level, position, cost=0.0, delivered=0.0):
     return np.clip(1.0 - np.abs(level - position) - cost * (level - delivered), 0.0, 1.0)
 
 
-def grid_utility(rows, position, cost=0.0, delivered=0.0):
-    """:func:`utility` at every grid level for ``rows`` replicates (parameters of shape
-    (rows, 1) or scalars): the same arithmetic in the same order, computed in place, because
-    these (rows, 20) arrays are the largest the engine makes (a test checks it equals
-    ``utility``)."""
-    value = np.empty((rows, GRID.size))
-    np.multiply(GRID - delivered, cost, out=value)  # cost·(x − delivered)
-    np.subtract(1.0 - np.abs(GRID - position), value, out=value)
+def grid_utility(out, position, cost=0.0, delivered=0.0):
+    """:func:`utility` at every grid level, written into ``out`` (one row per grid level, one
+    column per replicate; parameters of shape (replicates,) or scalars) and returned. The same
+    arithmetic in the same order (a test checks it equals ``utility``), computed in place and
+    with the replicates along the contiguous axis, because these (20, replicates) arrays are
+    the largest the engine makes."""
+    value = out
+    np.subtract(GRID[:, None], delivered, out=value)  # x − delivered
+    np.multiply(value, cost, out=value)  # cost·(x − delivered)
+    np.subtract(1.0 - np.abs(GRID[:, None] - position), value, out=value)
     return np.clip(value, 0.0, 1.0, out=value)
 
 
@@ -178,5 +180,5 @@ def stage_signal(signal_strength, tranche, stages):
 def zone_floor(margins):
     """The lowest grid index where every party's margin ``u − a`` is at least 0 (0 where there
     is none): the bottom of the zone of agreement without noise (§5.7). ``margins`` has one row
-    per replicate, one column per grid level (−inf where a level is not on offer)."""
-    return np.argmax(margins >= 0.0, axis=-1)
+    per grid level, one column per replicate (−inf where a level is not on offer)."""
+    return np.argmax(margins >= 0.0, axis=0)

@@ -155,16 +155,17 @@ def test_exit_and_stage_chances():
 
 
 @pytest.mark.parametrize(("position", "cost", "delivered"), [
-    (1.0, 0.0, 0.0), (0.2, 0.75, 0.0), (np.array([[0.5], [1.0], [0.3]]),
-                                         np.array([[0.224], [0.9], [0.0]]),
-                                         np.array([[0.0], [0.25], [0.1]]))])
+    (1.0, 0.0, 0.0), (0.2, 0.75, 0.0), (np.array([0.5, 1.0, 0.3]), np.array([0.224, 0.9, 0.0]),
+                                         np.array([0.0, 0.25, 0.1]))])
 def test_grid_utility_is_utility_at_every_grid_level_to_the_bit(position, cost, delivered):
-    rows = 3
-    grid = rules.grid_utility(rows, position, cost, delivered)
-    for r in range(rows):
-        pick = (lambda v: v[r, 0] if np.ndim(v) else v)  # noqa: E731
-        for c, x in enumerate(rules.GRID):
-            assert grid[r, c] == rules.utility(float(x), pick(position), pick(cost), pick(delivered))
+    replicates = 3
+    grid = rules.grid_utility(np.empty((20, replicates)), position, cost, delivered)
+    assert grid.shape == (20, replicates)
+    for r in range(replicates):
+        pick = (lambda v: v[r] if np.ndim(v) else v)  # noqa: E731
+        for level, x in enumerate(rules.GRID):
+            assert grid[level, r] == rules.utility(float(x), pick(position), pick(cost),
+                                                   pick(delivered))
 
 
 def test_exchange_risk_falls_on_what_is_not_yet_delivered():
@@ -179,5 +180,5 @@ def test_exchange_risk_falls_on_what_is_not_yet_delivered():
 
 
 def test_zone_floor():
-    margins = np.array([[-1.0, 0.0, 0.5], [-np.inf, -0.1, 0.2], [-1.0, -1.0, -1.0]])
-    assert rules.zone_floor(margins).tolist() == [1, 2, 0]
+    margins = np.array([[-1.0, 0.0, 0.5], [-np.inf, -0.1, 0.2], [-1.0, -1.0, -1.0]]).T
+    assert rules.zone_floor(margins).tolist() == [1, 2, 0]  # one column per replicate
