@@ -58,6 +58,12 @@ class Comparison:
     def labels(self) -> list[str]:
         return [s["label"] for s in self.metadata["scenarios"]]
 
+    @property
+    def scenario(self) -> dict:
+        """The first scenario (the baseline), resolved, as a plain dict (``scenario.yaml``); empty
+        before the folder is written."""
+        return files.read_scenario(self.path) if self.path is not None else {}
+
     def save_tables(self, folder: Path) -> None:
         """Write every table of the folder (metadata and scenarios are written earlier)."""
         files.write_table(folder, "parameters", self.parameters)
