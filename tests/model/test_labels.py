@@ -2,17 +2,25 @@
 ``sim/model/outcomes.py``, and every name follows the rules of ``sim/model/labels.py``.
 
 Golden labels for the baseline and for the invented ``three-rivers-talks`` (a release of
-engineers, not a prisoner exchange)."""
+engineers, not a prisoner exchange), and scans of ``sim/`` for a second copy of an outcome's
+colour or wording."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
 from sim.model.labels import SERIES_COLOURS, Labels, output_metric, plain_description
 from sim.model.outcomes import OUTCOME_TABLE, OUTCOMES, PALETTE
 from sim.scenario.loader import load_scenario
+
+SIM = Path(__file__).resolve().parents[2] / "sim"
+HOME = SIM / "model" / "outcomes.py"
+"""The one file allowed to write an outcome's colour or words."""
+
 
 @pytest.fixture(scope="module")
 def istanbul() -> Labels:
@@ -116,3 +124,52 @@ def test_every_outcome_has_its_own_palette_colour():
     assert Labels.colour("ceasefire_collapsed") == PALETTE["vermillion"]
     assert Labels.colour("no_agreement") == PALETTE["orange"]
     assert set(SERIES_COLOURS) <= set(PALETTE.values())
+
+
+def _source_files():
+    return [p for p in SIM.rglob("*.py") if p != HOME]
+
+
+def test_no_palette_colour_is_written_twice_in_sim():
+    """A colour of the palette appears as a literal only in outcomes.py: everything else
+    names it (``PALETTE["blue"]``) or asks the outcome table."""
+    literals = {colour.lower() for colour in PALETTE.values()}
+    found = [f"{path.relative_to(SIM)}: {hit}" for path in _source_files()
+             for hit in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text(encoding="utf-8"))
+             if hit.lower() in literals]
+    assert found == []
+
+
+def test_the_scan_would_find_a_second_copy(tmp_path):
+    copy = tmp_path / "copy.py"
+    copy.write_text('COLOURS = {"ceasefire_collapsed": "#d55e00"}\n')
+    assert re.findall(r"#[0-9a-fA-F]{6}\b", copy.read_text())[0].lower() in {
+        c.lower() for c in PALETTE.values()}
+
+
+def _string_literals(path: Path) -> list[str]:
+    """The strings a module's code holds (docstrings, which may quote a label as an example,
+    left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_no_outcome_wording_is_written_twice_in_sim():
+    """The fixed words of each outcome label ("agreed, then collapsed", "No talks (a party
+    sent no delegation)") are in no string of the code but the outcome table's."""
+    fragments = [part.strip() for o in OUTCOME_TABLE
+                 for part in re.split(r"\{\w+\}", o.label) if len(part.strip()) >= 8]
+    assert len(fragments) >= 4
+    found = [f"{path.relative_to(SIM)}: {fragment!r}" for path in _source_files()
+             for text in _string_literals(path) for fragment in fragments if fragment in text]
+    assert found == []
+
+
+def test_the_wording_scan_reads_code_not_docstrings(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""Held: "agreed and held"."""\nLABEL = "Ceasefire agreed and held"\n')
+    assert _string_literals(module) == ["Ceasefire agreed and held"]
