@@ -9,7 +9,6 @@ only when a table is printed.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 WIDTH = 80
@@ -123,6 +122,7 @@ def _letters_line(names: list[str]) -> str:
 
 def _parameter_table(result):
     from sim.model.labels import Labels
+    from sim.results.comparison import value_text
 
     labels = Labels(result.scenario)
     names = result.labels
@@ -130,23 +130,10 @@ def _parameter_table(result):
     for row in result.parameters.itertuples(index=False):
         path, *values = row
         table.add_row(f"{_plain(labels.parameter(path))}\n[dim]{path}[/dim]",
-                      *(_plain(_yaml_value(v)) for v in values))
+                      *(_plain(value_text(v)) for v in values))
     if result.parameters.empty:
         table.add_row("(none: the scenarios are identical)", *[""] * len(names))
     return table
-
-
-def _yaml_value(text: str) -> str:
-    """A value of parameters.csv (JSON text) as a student writes it in YAML."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text  # "(absent)"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_yaml_value(json.dumps(v))}" for k, v in value.items()) + "}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
 
 
 def _comparison_table(result):
@@ -228,7 +215,7 @@ def _sweep_tables(result) -> list[tuple[str, object]]:
         share = points[f"{output}.share"]
         table = Table.grid(padding=(0, 2), pad_edge=True)
         table.add_column(no_wrap=True)
-        table.add_column(justify="right", no_wrap=True)
+        table.add_column(justify="right", no_wrap=True, min_width=len("100.0%"))  # aligned
         table.add_column(overflow="fold")
         for word, where in (("lowest", share.idxmin()), ("median", None),
                             ("highest", share.idxmax())):

@@ -35,10 +35,10 @@ from sim.model.outcomes import OUTCOME_TABLE, PALETTE
 from sim.scenario.fields import field_doc
 
 SERIES_COLOURS = tuple(PALETTE[name] for name in (
-    "blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "yellow",
-    "black"))
+    "blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "black",
+    "yellow"))
 """Colours for things drawn side by side that are not outcomes (scenarios, trust pairs,
-kinds of index), in the order they are handed out."""
+kinds of index), in the order they are handed out (yellow, faint on white, last)."""
 
 KIND_WORDS = {"ceasefire": "Ceasefire", "exchange": "Exchange"}
 """What ``{ceasefire}`` and ``{exchange}`` read as when the scenario has no such issue."""
@@ -203,7 +203,8 @@ def plain_description(text: str) -> str:
     """A field's description without what describes the YAML shape (``{party: {actor:
     trust}}:``, "one entry for every other actor"): a label names the one entry meant."""
     text = re.sub(r"^\{[^:]*:\s*(\{[^}]*\})?[^}]*\}:\s*", "", text)
-    text = re.sub(r"^\{\w+: ([^{}]+)\}\s+", r"\1 ", text)  # "{actor: weight} added" → "weight added"
+    # "{actor: weight} added to ..." → "weight added to ..."
+    text = re.sub(r"^\{\w+: ([^{}]+)\}\s+", r"\1 ", text)
     text = re.sub(r",? one entry for every [^.,]*", "", text)
     return text[:1].upper() + text[1:]
 

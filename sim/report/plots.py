@@ -567,8 +567,9 @@ def sweep_figures(folder: Folder) -> dict[str, Figure]:
 
 
 def _output_colours(folder: Folder, outputs: list[str]) -> list[str]:
-    """An outcome's own colour; any other output one the outcomes do not use."""
-    taken = {folder.labels.colour(o) for o in outputs if o in OUTCOMES}
+    """An outcome's own colour; any other output one that no outcome has, so that a colour
+    means one outcome in every figure."""
+    taken = {folder.labels.colour(o) for o in OUTCOMES}
     free = iter([c for c in SERIES_COLOURS if c not in taken] * len(outputs))
     return [folder.labels.colour(o) if o in OUTCOMES else next(free) for o in outputs]
 

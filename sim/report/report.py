@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.model.outcomes import PALETTE
 from sim.report import plots
+from sim.results.comparison import value_text, yaml_text
 from sim.results.sweep import sweep_outputs, sweep_parameters
 
 NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
@@ -207,20 +208,10 @@ def _differing(opened: plots.Folder) -> str:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     if table.empty:
         return "<p>The scenarios do not differ in any parameter.</p>"
-    rows = [[f"{opened.labels.parameter(r[0])} ({r[0]})", *map(_json_value, r[1:])]
+    rows = [[f"{opened.labels.parameter(r[0])} ({r[0]})", *map(value_text, r[1:])]
             for r in table.itertuples(index=False)]
     return ("<h3>Where the scenarios differ</h3>"
             + _table(["Parameter", *table.columns[1:]], rows))
-
-
-def _json_value(text: str) -> str:
-    """A value of parameters.csv (JSON text) as a student would write it in YAML."""
-    import json
-
-    try:
-        return _yaml_text(json.loads(text))
-    except ValueError:
-        return text  # "(absent)"
 
 
 SWEEP_TABLE_ROWS = 40
@@ -302,7 +293,7 @@ def parameter_rows(scenario: dict) -> list[tuple[str, list[list[str]]]]:
         if path[0] in ("title", "description"):
             continue
         doc = _field_doc(path, scenario)
-        row = [".".join(map(str, path)), _yaml_text(value), doc[0], doc[1]]
+        row = [".".join(map(str, path)), yaml_text(value), doc[0], doc[1]]
         groups.setdefault(_group(path, scenario), []).append(row)
     return list(groups.items())
 
@@ -335,16 +326,6 @@ def _field_doc(path: tuple, scenario: dict) -> tuple[str, str]:
         return "", ""
     doc = field_doc(path, scenario)
     return (doc.description, doc.unit) if doc else ("", "")
-
-
-def _yaml_text(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict) and not value:
-        return "{}"
-    return str(value)
 
 
 # -- how to reproduce ----------------------------------------------------------------------

@@ -347,7 +347,8 @@ def test_ceasefire_in_force_matches_the_daily_table(folders):
     replicates = pd.read_parquet(folders["run"] / "replicates.parquet")
     daily = pd.read_csv(folders["run"] / "daily.csv")
     states = plots.ceasefire_states(replicates, "ceasefire", daily["day"].to_numpy(), term=30)
-    assert np.array_equal(np.round(states["in_force"] * RUNS), np.round(daily["ceasefire_in_force"] * RUNS))
+    in_force = np.round(daily["ceasefire_in_force"] * RUNS)
+    assert np.array_equal(np.round(states["in_force"] * RUNS), in_force)
     held = replicates["outcome"].astype(str).eq("ceasefire_holding").sum()
     collapsed = replicates["outcome"].astype(str).eq("ceasefire_collapsed").sum()
     last = states.iloc[-1]
