@@ -35,10 +35,11 @@ from sim.model.outcomes import OUTCOME_TABLE, PALETTE
 from sim.scenario.fields import field_doc
 
 SERIES_COLOURS = tuple(PALETTE[name] for name in (
-    "blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "black",
+    "blue", "reddish_purple", "black", "orange", "bluish_green", "sky_blue", "vermillion",
     "yellow"))
 """Colours for things drawn side by side that are not outcomes (scenarios, trust pairs,
-kinds of index), in the order they are handed out (yellow, faint on white, last)."""
+kinds of index), in the order they are handed out: first those no outcome has, so that in a
+figure of outcomes a colour means one thing; yellow, faint on white, last."""
 
 KIND_WORDS = {"ceasefire": "Ceasefire", "exchange": "Exchange"}
 """What ``{ceasefire}`` and ``{exchange}`` read as when the scenario has no such issue."""

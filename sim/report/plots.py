@@ -203,7 +203,7 @@ def attendance_figure(folder: Folder, summary: pd.DataFrame) -> Figure:
     met = summary[summary["metric"] == "leaders_met"].set_index("category")
     labels = [folder.labels.leader(a) for a in attended.index]
     labels += [folder.labels.category("leaders_met", c) for c in met.index]
-    colours = [PALETTE["blue"]] * len(attended) + [PALETTE["orange"]] * len(met)
+    colours = [PALETTE["blue"]] * len(attended) + [PALETTE["reddish_purple"]] * len(met)
     fig, (ax,) = _figure(folder, "Which leaders come to the talks",
                          "Share of runs in which each leader attends; black lines: 95% "
                          "intervals (Wilson); at the right: share (95% interval).")
