@@ -36,7 +36,7 @@ def _run_folders(root: Path) -> list[Path]:
 def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
     result = invoke("run", str(BASELINE), "--runs", "300", "--chunk-size", "100")
     assert result.exit_code == 0, result.output
-    for text in ("300 runs, seed 20250514", "ceasefire_holding", "95% interval",
+    for text in ("300 runs, seed 20250514", "30-day ceasefire agreed and held", "95% interval",
                  "Vladimir Putin (Russia)", "Donald Trump (United States)",
                  "All party leaders met", "30-day ceasefire", "All-for-all prisoner exchange"):
         assert text in result.stdout
