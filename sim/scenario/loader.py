@@ -222,6 +222,9 @@ def _read_chain(path: FilePath, chain: list[str]) -> Tree:
     """The file at `path` merged over the scenarios it extends; `chain` holds the absolute
     paths being read, to catch a cycle."""
     tree = read_file(path, _shown(path))
+    if tree.data.get("kind") == "sweep":
+        raise ScenarioError([Problem.at(tree.origin(("kind",)), "kind", (
+            f"this is a sweep file, not a scenario: run it with negsim sweep {_shown(path)}"))])
     if "extends" not in tree.data:
         return tree
     value, origin = tree.data.pop("extends"), tree.origins.pop(("extends",))

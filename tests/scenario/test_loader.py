@@ -172,6 +172,18 @@ def test_a_missing_path_and_a_folder_are_errors(tmp_path, monkeypatch):
     assert "is a folder" in message_of(tmp_path)[0]
 
 
+def test_a_sweep_file_is_named_as_such_not_picked_apart(tmp_path, monkeypatch):
+    """Issue 11: a sweep file given where a scenario is expected says what it is, instead of
+    listing its keys as unknown; also when a scenario extends it."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "sweep.yaml", "# a sweep\nkind: sweep\nbase: istanbul-2025\n")
+    assert message_of("sweep.yaml") == [
+        "sweep.yaml:2:1  kind: this is a sweep file, not a scenario: run it with negsim sweep "
+        "sweep.yaml"]
+    write(tmp_path, "mine.yaml", "extends: sweep.yaml\ntitle: Mine\n")
+    assert message_of("mine.yaml") == [message_of("sweep.yaml")[0]]
+
+
 def test_sim_exports_load_scenario():
     assert sim.load_scenario("trump-joins").actors["usa"].attendance.mode == "always"
 
