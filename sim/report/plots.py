@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from sim.errors import UserError
+from sim.errors import UserError, writing
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -130,9 +130,9 @@ def write_figures(folder: str | Path) -> list[Path]:
     """Write each figure of ``folder`` as PNG and SVG into ``folder/figures/``."""
     drawn = figures(folder)
     target = Path(folder) / "figures"
-    target.mkdir(exist_ok=True)
     written = []
-    with matplotlib.rc_context(STYLE):
+    with writing(target), matplotlib.rc_context(STYLE):
+        target.mkdir(exist_ok=True)
         for name, fig in drawn.items():
             for suffix, options in ((".png", {"dpi": 110}), (".svg", {})):
                 path = target / f"{name}{suffix}"

@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 
+from sim.errors import writing
 from sim.report import plots
 
 NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
@@ -60,7 +61,9 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
     opened = plots.open_folder(folder)
     target = Path(out) if out is not None else opened.path / "report.html"
-    target.write_text(render(opened), encoding="utf-8")
+    text = render(opened)
+    with writing(target):
+        target.write_text(text, encoding="utf-8")
     return target
 
 

@@ -28,7 +28,7 @@ from typing import IO
 
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import UserError, writing
 
 CSV_MAX_ROWS = 100_000
 """``replicates.csv`` is written only up to this many rows (spreadsheets choke beyond)."""
@@ -53,19 +53,20 @@ def new_partial(out: str | Path, name: str, attempts: int = 50) -> Path:
     with ``exist_ok=False`` makes a clash an error we retry rather than a shared folder.
     """
     parent = Path(out) / name
-    parent.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    for _ in range(attempts):
-        final = parent / f"{stamp}-{secrets.token_hex(2)}"
-        if final.exists():
-            continue
-        partial = final.with_name(final.name + PARTIAL_SUFFIX)
-        try:
-            partial.mkdir()
-        except FileExistsError:
-            continue
-        (partial / CHUNKS).mkdir()
-        return partial
+    with writing(parent):
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        for _ in range(attempts):
+            final = parent / f"{stamp}-{secrets.token_hex(2)}"
+            if final.exists():
+                continue
+            partial = final.with_name(final.name + PARTIAL_SUFFIX)
+            try:
+                partial.mkdir()
+            except FileExistsError:
+                continue
+            (partial / CHUNKS).mkdir()
+            return partial
     raise RuntimeError(f"could not create a new results folder in {parent}")
 
 
