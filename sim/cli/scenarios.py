@@ -77,18 +77,44 @@ def _short(place: str) -> str:
 
 @app.command("list", epilog="Example: negsim list")
 def list_scenarios() -> None:
-    """The shipped scenarios and those in ./scenarios/, with their titles."""
+    """The scenarios and sweep files: shipped with negsim, and your own in ./scenarios/.
+
+    Yours are the files in scenarios/ (and scenarios/sweeps/) of the folder you run negsim
+    from; a name is looked up there first, then among the shipped ones.
+    """
     from rich.console import Console
+
+    from sim.scenario.library import scenario_catalogue, sweep_catalogue
+
+    console = Console(highlight=False)
+    for what, command, entries, folder in (
+            ("Scenarios", "run", scenario_catalogue(), "scenarios"),
+            ("Sweeps", "sweep", sweep_catalogue(), "scenarios/sweeps")):
+        if command == "sweep":
+            console.print()
+        console.print(_catalogue_table(f"{what} (negsim {command} NAME)", entries,
+                                       f"./{folder}"))
+        for note in _shadowed(entries, folder, command):
+            console.print(note, soft_wrap=True)
+
+
+def _catalogue_table(title: str, entries: list, local_folder: str):
     from rich.table import Table
 
-    from sim.scenario.library import scenario_catalogue
-
-    table = Table(show_edge=False, pad_edge=False)
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for column in ("name", "where", "title"):
         table.add_column(column)
-    for entry in scenario_catalogue():
-        table.add_row(entry.name, entry.where, entry.title)
-    Console(highlight=False).print(table)
+    for entry in entries:
+        table.add_row(entry.name, "shipped" if entry.where == "shipped" else local_folder,
+                      entry.title)
+    return table
+
+
+def _shadowed(entries: list, folder: str, command: str) -> list[str]:
+    """A note for each of your files that has a shipped one's name: yours is the one used."""
+    shipped = {e.name for e in entries if e.where == "shipped"}
+    return [f"{folder}/{e.path.name} comes first: negsim {command} {e.name} uses it, not the "
+            "shipped one" for e in entries if e.where == "local" and e.name in shipped]
 
 
 @app.command(epilog="Example: negsim new my-talks --from trump-joins")
@@ -99,19 +125,9 @@ def new(
 ) -> None:
     """Write a new scenario that extends BASE, with the most useful fields ready to edit."""
     with reported_errors():
-        from sim.errors import UserError
-        from sim.scenario.library import new_scenario_text
-        from sim.scenario.schema import write_schema
+        from sim.scenario.library import write_new_scenario
 
-        target = folder / f"{name}.yaml"
-        if target.exists():
-            raise UserError(f"{target} exists already; choose another name or edit it")
-        text = new_scenario_text(name, base, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        schema = folder / "schema.json"
-        if not schema.exists():  # the file's first line points editors at it
-            write_schema(schema)
+        target = write_new_scenario(name, base, folder)
         typer.echo(f"wrote {target}; edit it, then: negsim validate {target}")
 
 

@@ -37,6 +37,7 @@ from sim.experiment import run as runs_
 from sim.experiment.design import Axis, dimensions, point_count, points_table
 from sim.experiment.executor import Executor
 from sim.experiment.sweepfile import SweepFile, read_sweep_file
+from sim.scenario.loader import local_sweeps, shipped_sweeps
 from sim.scenario.problems import Problem, ScenarioError
 
 OVERRIDE_LABEL = "sweep"
@@ -89,14 +90,6 @@ def load_sweep(path: str | os.PathLike) -> Sweep:
                     _stem(path), base)
 
 
-def shipped_sweeps() -> dict[str, Path]:
-    """The sweep files that come with negsim (``scenarios/sweeps/``), by name."""
-    import importlib.resources
-
-    folder = Path(str(importlib.resources.files("sim.scenarios"))) / "sweeps"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-
-
 def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
     """A sweep file given as a path, or as the name of one in ``scenarios/sweeps/`` of the
     current folder or shipped with negsim."""
@@ -104,10 +97,8 @@ def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
     if given.is_file():
         return given
     if len(given.parts) == 1:
-        for folder in (Path("scenarios") / "sweeps", None):
-            found = (folder / f"{_stem(given)}.yaml") if folder else shipped_sweeps().get(
-                _stem(given))
-            if found is not None and found.is_file():
+        for found in (local_sweeps().get(_stem(given)), shipped_sweeps().get(_stem(given))):
+            if found is not None:
                 return found
     from sim.scenario.problems import did_you_mean
 

@@ -136,15 +136,39 @@ def load_scenario_dict(path_or_name: str | os.PathLike,
 # ---------------------------------------------------------------------------------------
 
 
+LOCAL_FOLDER = FilePath("scenarios")
+"""The user's own scenarios: ``scenarios/`` of the current folder (sweeps in its ``sweeps/``)."""
+SWEEPS = "sweeps"
+
+
+def shipped_folder() -> FilePath:
+    """The folder of the scenarios that come with negsim (the package ``sim.scenarios``: the
+    repository's ``scenarios/`` in an editable install)."""
+    return FilePath(str(importlib.resources.files("sim.scenarios")))
+
+
 def shipped_scenarios() -> dict[str, FilePath]:
     """The scenarios that come with negsim, by name."""
-    folder = FilePath(str(importlib.resources.files("sim.scenarios")))
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    return _by_name(shipped_folder())
 
 
 def local_scenarios() -> dict[str, FilePath]:
     """The scenarios in ``scenarios/`` of the current folder, by name."""
-    return {p.stem: p for p in sorted(FilePath("scenarios").glob("*.yaml"))}
+    return _by_name(LOCAL_FOLDER)
+
+
+def shipped_sweeps() -> dict[str, FilePath]:
+    """The sweep files that come with negsim (``scenarios/sweeps/``), by name."""
+    return _by_name(shipped_folder() / SWEEPS)
+
+
+def local_sweeps() -> dict[str, FilePath]:
+    """The sweep files in ``scenarios/sweeps/`` of the current folder, by name."""
+    return _by_name(LOCAL_FOLDER / SWEEPS)
+
+
+def _by_name(folder: FilePath) -> dict[str, FilePath]:
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
 def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:

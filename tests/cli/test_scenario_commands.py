@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load_scenario, shipped_scenarios, shipped_sweeps
 
 runner = CliRunner(env={"COLUMNS": "300"})  # wide enough that tables do not fold
 
@@ -44,11 +44,52 @@ def test_show_of_an_invalid_scenario_is_a_one_line_error():
     assert "--set #1  actors.usa.monitoring: must be at most 1 (got 3)" in result.output
 
 
-def test_list_names_every_shipped_scenario():
+def test_list_names_every_shipped_scenario_and_sweep():
     result = invoke("list")
     assert result.exit_code == 0
-    for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring"):
+    for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring",
+                 "trust-vs-monitoring", "baseline-sobol"):
         assert name in result.output
+    assert "Sweeps (negsim sweep NAME)" in result.output
+
+
+def test_list_tells_your_files_from_shipped_ones_by_where_they_are(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios" / "sweeps").mkdir(parents=True)
+    (tmp_path / "scenarios" / "istanbul-2025.yaml").write_text(
+        "extends: istanbul-2025\ntitle: My own Istanbul\n", encoding="utf-8")
+    (tmp_path / "scenarios" / "sweeps" / "mine.yaml").write_text(
+        "kind: sweep\ntitle: My sweep\n", encoding="utf-8")
+    table = listed_rows()
+    assert ("istanbul-2025", "shipped", "Istanbul talks, 15 May 2025 (baseline)") in table
+    assert ("istanbul-2025", "./scenarios", "My own Istanbul") in table  # same name, yours
+    assert ("mine", "./scenarios/sweeps", "My sweep") in table
+    assert ("scenarios/istanbul-2025.yaml comes first: negsim run istanbul-2025 uses it, not "
+            "the shipped one") in invoke("list").output
+
+
+def test_list_in_the_repository_lists_each_shipped_file_once_as_shipped(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)  # ./scenarios is the shipped folder itself
+    table = listed_rows()
+    assert {where for _, where, _ in table} == {"shipped"}
+    shipped = len(shipped_scenarios()) + len(shipped_sweeps())
+    assert len({name for name, _, _ in table}) == len(table) == shipped
+
+
+def listed_rows() -> list[tuple[str, str, str]]:
+    """The (name, where, title) rows that ``negsim list`` prints."""
+    rows = [line.split("│") for line in invoke("list").output.splitlines() if "│" in line]
+    return [tuple(cell.strip() for cell in row) for row in rows]
+
+
+def test_new_writes_into_your_scenarios_folder_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("new", "my-talks")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("wrote scenarios/my-talks.yaml; edit it, then: negsim validate "
+                             "scenarios/my-talks.yaml\n")
+    assert load_scenario("my-talks").title.startswith("my-talks (a variant of istanbul-2025")
+    assert "./scenarios" in invoke("list").output
 
 
 def test_new_writes_a_loadable_file_and_its_schema_and_never_overwrites(tmp_path):
