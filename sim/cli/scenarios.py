@@ -13,7 +13,7 @@ import typer
 
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import Overrides
+from sim.cli.options import OutFile, Overrides
 
 
 @app.command(epilog="Example: negsim validate scenarios/*.yaml")
@@ -132,28 +132,33 @@ def new(
 
 
 @app.command(epilog="Example: negsim schema --out scenarios/schema.json")
-def schema(
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Write to this file instead of printing.", show_default=False)] = None,
-) -> None:
-    """The JSON Schema of scenario files, for editors that autocomplete and flag errors."""
-    from sim.scenario.schema import schema_text, write_schema
+def schema(out: OutFile = None) -> None:
+    """The JSON Schema of scenario files, for editors that autocomplete and flag errors.
 
-    if out is None:
-        typer.echo(schema_text(), nl=False)
-    else:
-        write_schema(out)
-        typer.echo(f"wrote {out}")
+    Printed, or written to --out FILE.
+    """
+    with reported_errors():
+        from sim.scenario.schema import schema_text, write_schema
+
+        if out is None:
+            typer.echo(schema_text(), nl=False)
+        else:
+            write_schema(out)
+            typer.echo(f"wrote {out}")
 
 
-@app.command(epilog="Example: negsim docs")
-def docs(
-    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path(
-        "docs/scenarios.md"),
-) -> None:
-    """Regenerate the scenario field reference (every field, meaning, range, default, why)."""
-    from sim.scenario.docs import write_reference
+@app.command(epilog="Example: negsim docs --out docs/scenarios.md")
+def docs(out: OutFile = None) -> None:
+    """The scenario field reference (every field, meaning, range, default, why) in Markdown.
 
-    write_reference(out)
-    typer.echo(f"wrote {out}")
+    Printed, or written to --out FILE. The repository's docs/scenarios.md is this reference:
+    regenerate it from the repository's root with negsim docs --out docs/scenarios.md.
+    """
+    with reported_errors():
+        from sim.scenario.docs import scenario_reference_markdown, write_reference
 
+        if out is None:
+            typer.echo(scenario_reference_markdown(), nl=False)
+        else:
+            write_reference(out)
+            typer.echo(f"wrote {out}")

@@ -112,14 +112,17 @@ def test_schema_prints_the_committed_schema():
     assert json.loads(result.output) == json.loads(committed.read_text())
 
 
-def test_docs_regenerates_the_reference(tmp_path):
-    out = tmp_path / "scenarios.md"
-    result = invoke("docs", "--out", str(out))
-    assert result.exit_code == 0
+def test_docs_prints_the_reference_and_writes_it_only_with_out(tmp_path, monkeypatch):
     from pathlib import Path
 
-    committed = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-    assert out.read_text() == committed.read_text()
+    monkeypatch.chdir(tmp_path)
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text()
+    printed = invoke("docs")
+    assert printed.exit_code == 0 and printed.output == committed
+    assert list(tmp_path.iterdir()) == []
+    result = invoke("docs", "--out", "scenarios.md")
+    assert result.exit_code == 0 and result.output == "wrote scenarios.md\n"
+    assert (tmp_path / "scenarios.md").read_text() == committed
 
 
 @pytest.mark.parametrize("command", ["validate", "show", "list", "new", "schema", "docs"])
