@@ -11,15 +11,18 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import OutFile, Overrides
+from sim.cli.options import OutFile, Overrides, Scenario
 
 
 @app.command(epilog="Example: negsim validate scenarios/*.yaml")
 def validate(
     files: Annotated[list[str], typer.Argument(
-        help="Scenario files or shipped names; every problem of every file is listed.")],
+        metavar="SCENARIO",
+        help="Scenario files or shipped names; every problem of every file is listed.",
+        parser=paths.SCENARIO)],
 ) -> None:
     """Check scenario files and list every problem with its file, line and field.
 
@@ -37,14 +40,15 @@ def validate(
                 typer.echo(f"error: {line}", err=True)
         else:
             typer.echo(f"ok  {name}  ({scenario.title})")
-    if failed:
+    if failed and len(files) > 1:
         typer.echo(f"{failed} of {len(files)} scenario(s) invalid", err=True)
+    if failed:
         raise typer.Exit(2)
 
 
 @app.command(epilog="Example: negsim show putin-attends --set trust.ukraine.russia=0.2")
 def show(
-    scenario: Annotated[str, typer.Argument(help="A shipped name or a YAML file.")],
+    scenario: Scenario,
     overrides: Overrides = None,
 ) -> None:
     """Every value the model will use, with its meaning, range and the file that set it."""
@@ -120,10 +124,19 @@ def _shadowed(entries: list, folder: str, command: str) -> list[str]:
 @app.command(epilog="Example: negsim new my-talks --from trump-joins")
 def new(
     name: Annotated[str, typer.Argument(help="Name of the new scenario (file stem).")],
-    base: Annotated[str, typer.Option("--from", help="Scenario it extends.")] = "istanbul-2025",
-    folder: Annotated[Path, typer.Option("--folder", help="Where to write it.")] = Path("scenarios"),
+    base: Annotated[str, typer.Option(
+        "--from", help="Scenario it extends: a shipped name or a YAML file.",
+        parser=paths.SCENARIO)] = "istanbul-2025",
+    folder: Annotated[Path, typer.Option(
+        "--folder", help="Where to write it; not negsim's own folder of shipped scenarios.",
+        parser=paths.SCENARIOS_FOLDER)] = Path("scenarios"),
 ) -> None:
-    """Write a new scenario that extends BASE, with the most useful fields ready to edit."""
+    """Write a new scenario that extends BASE, with the most useful fields ready to edit.
+
+    It goes to ./scenarios/ (where negsim finds it by name) unless --folder says otherwise;
+    in negsim's own repository, ./scenarios/ holds the shipped scenarios, so choose a folder
+    of your own there (e.g. --folder my-scenarios).
+    """
     with reported_errors():
         from sim.scenario.library import write_new_scenario
 

@@ -29,6 +29,7 @@ from typing import IO
 import pandas as pd
 
 from sim.errors import UserError, writing
+from sim.results import PARTIAL_SUFFIX
 
 CSV_MAX_ROWS = 100_000
 """``replicates.csv`` is written only up to this many rows (spreadsheets choke beyond)."""
@@ -36,7 +37,6 @@ CSV_MAX_ROWS = 100_000
 ROW_GROUP_ROWS = 100_000
 """Rows per Parquet row group: fixed, so the file does not depend on the chunk size."""
 
-PARTIAL_SUFFIX = ".partial"
 CHUNKS = "chunks"
 FILES = ("metadata.json", "scenario.yaml", "summary.json", "summary.csv",
          "replicates.parquet", "daily.csv")

@@ -89,7 +89,7 @@ BAD_INPUT = {
     "bad --set": (["--set", "nosuch=1"], "nosuch"),
     "no scenario": ([], "missing SCENARIO"),
     "resume and out": (["--resume", "x.partial", "--out", "o"], "--out cannot be used"),
-    "resume a non-run": (["--resume", "."], "not an unfinished run"),
+    "resume a non-run": (["--resume", "."], "'.' is not an interrupted job"),
 }
 
 
@@ -98,6 +98,7 @@ BAD_INPUT = {
 def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, args, message):
     (in_tmp / "bad.yaml").write_text("title: [unclosed\n")
     (in_tmp / "odd.yaml").write_text(BASELINE.read_text() + "\nsurprise: 1\n")
+    (in_tmp / "x.partial").mkdir()
     scenario = [] if any(a.endswith(".yaml") for a in args) or "--resume" in args or not args \
         else [str(BASELINE)]
     result = invoke("run", *scenario, *args)

@@ -92,6 +92,19 @@ def test_new_writes_into_your_scenarios_folder_by_default(tmp_path, monkeypatch)
     assert "./scenarios" in invoke("list").output
 
 
+def test_new_in_the_repository_refuses_the_shipped_folder_and_says_what_to_do(repo_root,
+                                                                             monkeypatch):
+    monkeypatch.chdir(repo_root)
+    before = sorted(p.name for p in (repo_root / "scenarios").iterdir())
+    result = invoke("new", "my-talks")
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: Invalid value for '--folder': 'scenarios' is negsim's own folder of shipped "
+        "scenarios: keep yours apart, e.g. --folder my-scenarios (then negsim run "
+        "my-scenarios/NAME.yaml), or run negsim from a folder of your own\n")
+    assert sorted(p.name for p in (repo_root / "scenarios").iterdir()) == before
+
+
 def test_new_writes_a_loadable_file_and_its_schema_and_never_overwrites(tmp_path):
     folder = tmp_path / "mine"
     result = invoke("new", "my-talks", "--from", "trump-joins", "--folder", str(folder))

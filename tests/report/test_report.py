@@ -106,4 +106,4 @@ def test_report_command(folders, tmp_path):
     assert result.output.strip() == str(target) and target.stat().st_size > 10_000
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
-    assert missing.output.strip().count("\n") == 0 and "not a results folder" in missing.output
+    assert missing.output.strip().count("\n") == 0 and "nowhere' does not exist" in missing.output
