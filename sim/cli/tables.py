@@ -10,11 +10,15 @@ from pathlib import Path
 
 def print_results(results, quiet: bool) -> None:
     from rich.console import Console
+    from rich.markup import escape
+
+    from sim.results.metadata import with_changes
 
     console = Console(highlight=False)
     if not quiet:
         meta = results.metadata
-        console.print(f"[bold]{results.scenario['title']}[/bold]  ({meta['scenario']['stem']}: "
+        title = escape(with_changes(results.scenario["title"], meta))
+        console.print(f"[bold]{title}[/bold]  ({meta['scenario']['stem']}: "
                       f"{meta['runs']:,} runs, seed {meta['seed']})", soft_wrap=True)
         for table in _tables(results):
             console.print()

@@ -31,6 +31,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim.errors import UserError, writing
+from sim.results.metadata import with_changes
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -82,8 +83,7 @@ class Folder:
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
-        changed = sum(word == "--set" or word.startswith("--set=") for word in meta.get("argv") or [])
-        title += f" with {changed} --set change{'s' if changed > 1 else ''}" if changed else ""
+        title = with_changes(title, meta)
         return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
 
     def date(self, day: int):
@@ -155,8 +155,10 @@ def _figure(folder: Folder, title: str, subtitle: str | None = None, ncols: int 
     axes = fig.subplots(1, ncols, squeeze=False)[0].tolist()
     fig.suptitle(title, fontsize=20, fontweight="bold", x=0.01, ha="left")
     lines = [line for part in (subtitle or "").split("\n") for line in textwrap.wrap(part, 135)]
+    # the caption wraps too: a run's --set changes can make it long
+    lines += textwrap.wrap(folder.caption, 135, break_on_hyphens=False)
     # supxlabel: the layout engine keeps room for it below the axes
-    fig.supxlabel("\n".join([*lines, folder.caption]), x=0.01, ha="left", fontsize=12.5,
+    fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=12.5,
                   color="#333333", linespacing=1.4)
     return fig, axes
 

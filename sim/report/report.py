@@ -22,6 +22,7 @@ import pandas as pd
 
 from sim.errors import writing
 from sim.report import plots
+from sim.results.metadata import with_changes
 
 NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
                   "forecasts: they say how often each outcome happens in a model built on "
@@ -88,7 +89,7 @@ def _title(opened: plots.Folder) -> str:
         return "Comparison: " + " vs ".join(s["label"] for s in meta["scenarios"])
     if opened.kind == "sweep":
         return f"Sweep over {title or plots._stem(meta)}"
-    return title or plots._stem(meta)
+    return with_changes(title or plots._stem(meta), meta)
 
 
 def _header(opened: plots.Folder) -> str:
@@ -110,6 +111,8 @@ def _what_was_run(opened: plots.Folder) -> str:
                      + f" (differences are taken from {meta['scenarios'][0]['label']})"))
     else:
         rows.append(("Scenario", f"{plots._stem(meta)}: {opened.scenario.get('title', '')}"))
+    if meta.get("overrides"):
+        rows.append(("Changed with --set", "; ".join(meta["overrides"])))
     runs = int(meta["runs"])
     rows += [("Runs", f"{runs:,}" + (" per scenario" if opened.kind == "compare" else "")
               + (" per point" if opened.kind == "sweep" else "")),

@@ -49,11 +49,13 @@ class ScenarioDict:
         tree: the merged data with the origin of every value (see :class:`Tree`).
         source: the file or name as the user gave it.
         stem: the file's stem (``istanbul-2025``), the scenario's name in results folders.
+        overrides: the ``PATH=VALUE`` texts applied so far, in order, as given.
     """
 
     tree: Tree
     source: str
     stem: str
+    overrides: tuple[str, ...] = ()
 
     @property
     def data(self) -> dict:
@@ -69,6 +71,7 @@ class ScenarioDict:
         applied before; problems with them cite ``{label} #n``."""
         if isinstance(overrides, str):
             raise TypeError("overrides must be a list of 'path=value' strings, not one string")
+        overrides = tuple(overrides)
         tree, problems = self.tree, []
         for text in overrides:
             n = tree.overrides + 1
@@ -80,7 +83,7 @@ class ScenarioDict:
             tree = merge(tree, overlay)
             tree.overrides = n
         tree = replace(tree, problems=[*tree.problems, *problems])
-        return replace(self, tree=tree)
+        return replace(self, tree=tree, overrides=(*self.overrides, *overrides))
 
     def validate(self) -> Scenario:
         """The typed, frozen scenario.
@@ -104,7 +107,7 @@ class ScenarioDict:
             problems = problems or [Problem.at(tree.origin(()), "", str(err))]  # never silent
         if problems:
             raise ScenarioError(_in_order(problems, tree.sources))
-        return scenario.with_source(self.source, self.stem)
+        return scenario.with_source(self.source, self.stem, self.overrides)
 
 
 def load_scenario(path_or_name: str | os.PathLike, overrides: Iterable[str] = ()) -> Scenario:

@@ -69,11 +69,25 @@ def test_random_seed_is_printed_and_recorded(in_tmp):
 
 
 @pytest.mark.usefixtures("fake_engine")
-def test_set_overrides_reach_the_saved_scenario(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25")
+def test_set_overrides_reach_the_saved_scenario_the_title_and_the_metadata(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25",
+                    "--set", "actors.usa.monitoring = 0.9", "--no-plots")
     assert result.exit_code == 0, result.output
-    (folder,) = _run_folders(in_tmp)
+    (folder,) = _run_folders(in_tmp)  # the folder is named after the scenario, as without --set
     assert "russia: 0.25" in (folder / "scenario.yaml").read_text()
+    assert result.stdout.splitlines()[0] == (
+        "Istanbul talks, 15 May 2025 (baseline), with trust.ukraine.russia=0.25, "
+        "actors.usa.monitoring = 0.9  (istanbul-2025: 10 runs, seed 20250514)")
+    overrides = json.loads((folder / "metadata.json").read_text())["overrides"]
+    assert overrides == ["trust.ukraine.russia=0.25", "actors.usa.monitoring = 0.9"]
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_a_run_without_set_records_no_overrides(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+    assert result.stdout.startswith("Istanbul talks, 15 May 2025 (baseline)  (istanbul-2025")
+    (folder,) = _run_folders(in_tmp)
+    assert json.loads((folder / "metadata.json").read_text())["overrides"] == []
 
 
 BAD_INPUT = {

@@ -191,6 +191,15 @@ def test_sim_exports_load_scenario():
 # --- overrides ------------------------------------------------------------------------------
 
 
+def test_a_scenario_remembers_its_overrides_as_given_in_order():
+    """They name a --set run in its title, metadata.json and report (issue 11)."""
+    given = ["actors.usa.attendance.mode=always", "trust.ukraine.russia = 0.2"]
+    assert load_scenario("istanbul-2025", iter(given)).overrides == tuple(given)
+    assert load_scenario("istanbul-2025").overrides == ()
+    twice = load_scenario_dict("istanbul-2025", given[:1]).with_overrides(given[1:])
+    assert twice.validate().overrides == tuple(given)
+
+
 def test_overrides_set_values_by_dotted_path():
     scenario = load_scenario("istanbul-2025", ["actors.usa.attendance.mode=always",
                                                "trust.ukraine.russia=0.2"])
