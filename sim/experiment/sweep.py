@@ -381,7 +381,6 @@ def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
     group_list = groups(sweep, points)
     chunk_size = runs_.check_settings(len(points) * spec.runs, spec.seed, workers=workers,
                                       chunk_size=chunk_size)
-    partial_dir = files.new_partial(out, sweep.stem)
     metadata = experiment_metadata(
         "sweep", argv=argv, sweep={"stem": sweep.stem, "source": sweep.source},
         scenario={"stem": sweep.base.stem, "source": sweep.base.source},
@@ -389,10 +388,12 @@ def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
         per_replicate=[a.path for a in sweep.axes if a.path in sweep.per_replicate],
         points=len(points), groups=len(group_list), samples=spec.samples, runs=spec.runs,
         seed=spec.seed, outputs=list(spec.outputs), chunk_size=chunk_size)
-    files.write_text(partial_dir, "sweep.yaml", sweep.text)
-    files.write_scenario(partial_dir, sweep.base.validate().model_dump(mode="json"))
-    tables.write_design(partial_dir, points, unit, [a.path for a in dimensions(list(sweep.axes))])
-    files.write_metadata(partial_dir, metadata)
+    with files.set_up(files.new_partial(out, sweep.stem)) as partial_dir:
+        files.write_text(partial_dir, "sweep.yaml", sweep.text)
+        files.write_scenario(partial_dir, sweep.base.validate().model_dump(mode="json"))
+        tables.write_design(partial_dir, points, unit,
+                            [a.path for a in dimensions(list(sweep.axes))])
+        files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, sweep, points, unit, group_list, metadata, workers=workers,
                      executor=executor, progress=progress)
 

@@ -23,6 +23,8 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -68,6 +70,21 @@ def new_partial(out: str | Path, name: str, attempts: int = 50) -> Path:
             (partial / CHUNKS).mkdir()
             return partial
     raise RuntimeError(f"could not create a new results folder in {parent}")
+
+
+@contextmanager
+def set_up(partial: Path) -> Iterator[Path]:
+    """Write the first files of a new ``.partial`` folder (metadata, scenario) in this block;
+    if it fails or is interrupted, the folder is removed again.
+
+    A folder without its ``metadata.json`` could not be resumed, so it is worth nothing; the
+    interruption then leaves no trace but the message "interrupted".
+    """
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
 
 
 def final_path(partial: Path) -> Path:

@@ -90,6 +90,21 @@ def test_a_run_without_set_records_no_overrides(in_tmp):
     assert json.loads((folder / "metadata.json").read_text())["overrides"] == []
 
 
+@pytest.mark.usefixtures("fake_engine")
+def test_an_interruption_while_the_folder_is_set_up_leaves_nothing_behind(in_tmp, monkeypatch):
+    """Ctrl-C between creating the .partial folder and writing its metadata: a folder that
+    could not be resumed is not left behind (issue 11, item 5)."""
+    import sim.results.folder
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.results.folder, "write_metadata", interrupted)
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
+    assert list((in_tmp / "results" / "istanbul-2025").iterdir()) == []
+
+
 BAD_INPUT = {
     "runs 0": (["--runs", "0"], "'--runs' / '-n': must be at least 1 (got 0)"),
     "runs -5": (["--runs", "-5"], "'--runs' / '-n': must be at least 1"),
