@@ -10,6 +10,7 @@ table does not know, fails :func:`test_every_path_parameter_declares_a_kind_know
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -222,6 +223,29 @@ def test_a_bad_path_is_one_line_exit_2_and_writes_nothing(place, monkeypatch, co
     assert (result.exit_code, result.stdout) == (2, ""), result.output
     assert result.stderr == f"error: {expected}\n"
     assert snapshot(place, shipped_folder()) == before
+
+
+@pytest.mark.parametrize(("kind", "given", "refused", "message"), [
+    (paths.OUTPUT_FOLDER, "afolder", "afolder", "cannot write in 'afolder' (permission denied)"),
+    (paths.OUTPUT_FOLDER, "afolder/new", "afolder", "'afolder/new' cannot be created: cannot "
+                                                    "write in 'afolder'"),
+    (paths.OUTPUT_FILE, "afolder/x.txt", "afolder", "'afolder/x.txt' cannot be written: cannot "
+                                                    "write in 'afolder'"),
+    (paths.OUTPUT_FILE, "afile", "afile", "'afile' cannot be written over (permission denied)"),
+    (paths.PARTIAL, INTERRUPTED, INTERRUPTED, f"cannot write in '{INTERRUPTED}' (permission "
+                                              "denied)"),
+    (paths.RESULTS, FINISHED, FINISHED, f"'{FINISHED}' cannot be read (permission denied)"),
+], ids=["folder", "below a folder", "file in a folder", "file", "resume", "results"])
+def test_what_os_access_refuses_is_refused_in_one_line(place, monkeypatch, kind, given,
+                                                        refused, message):
+    """CI runs as root, for whom os.access allows everything: its refusal (to write; to read
+    for a results folder) is simulated for the one path, to check each kind's message."""
+    real, mode_refused = os.access, os.R_OK if kind is paths.RESULTS else os.W_OK
+    monkeypatch.setattr(os, "access", lambda path, mode, **options: real(path, mode, **options)
+                        and not (Path(path).absolute() == place / refused and mode & mode_refused))
+    with pytest.raises(typer.BadParameter) as caught:
+        kind(given)
+    assert caught.value.message == message
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
