@@ -14,10 +14,10 @@ Two things a kind cannot see are caught where they happen:
   folder when negsim runs as root, for whom permissions are not enforced) fails when the
   library writes, and :func:`sim.errors.writing` turns that into one line too;
 - whether a YAML file is a scenario or a sweep: the loaders read the file and say so
-  (``this is a sweep, not a scenario: use negsim sweep``).
+  (``this is a sweep file, not a scenario: run it with negsim sweep ...``).
 
-Only the standard library and Typer are imported here (``negsim --help`` must stay fast); a
-check that needs negsim's loaders imports them when it runs.
+Only the standard library, Typer and a constant are imported here (``negsim --help`` must
+stay fast); a check that needs negsim's loaders imports them when it runs.
 """
 
 from __future__ import annotations

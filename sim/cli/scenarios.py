@@ -71,10 +71,10 @@ def show(
 
 def _short(place: str) -> str:
     """Shipped files by their name alone: the package's folder means nothing to a student."""
-    from importlib.resources import files
+    from sim.scenario.loader import shipped_folder
 
     file, colon, line = place.rpartition(":")
-    if colon and Path(file).resolve().parent == Path(str(files("sim.scenarios"))).resolve():
+    if colon and Path(file).resolve().parent == shipped_folder().resolve():
         return f"shipped {Path(file).name}:{line}"
     return place
 
