@@ -37,7 +37,7 @@ from sim.experiment import run as runs_
 from sim.experiment.design import Axis, dimensions, point_count, points_table
 from sim.experiment.executor import Executor
 from sim.experiment.sweepfile import SweepFile, read_sweep_file
-from sim.scenario.loader import local_sweeps, shipped_sweeps
+from sim.scenario.loader import local_scenarios, local_sweeps, shipped_scenarios, shipped_sweeps
 from sim.scenario.problems import Problem, ScenarioError
 
 OVERRIDE_LABEL = "sweep"
@@ -102,6 +102,9 @@ def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
                 return found
     from sim.scenario.problems import did_you_mean
 
+    if len(given.parts) == 1 and (_stem(given) in local_scenarios()
+                                  or _stem(given) in shipped_scenarios()):
+        raise UserError(f"'{given}' is a scenario, not a sweep: run it with negsim run {given}")
     shipped = list(shipped_sweeps())
     raise UserError(f"cannot find the sweep file '{given}'{did_you_mean(given.stem, shipped)}"
                     f"{';' if not did_you_mean(given.stem, shipped) else ''} shipped sweeps: "

@@ -219,6 +219,8 @@ def _not_found(given: str, name: str | None) -> str:
     given = _printable(given)
     if name is None:
         return f"cannot find the scenario file '{given}'"
+    if name in local_sweeps() or name in shipped_sweeps():
+        return f"'{given}' is a sweep, not a scenario: run it with negsim sweep {given}"
     known = [*local_scenarios(), *shipped]
     return (f"cannot find scenario '{given}': no such file, no scenarios/{name}.yaml here, "
             f"and no shipped scenario of that name{did_you_mean(name, known) or ';'} "

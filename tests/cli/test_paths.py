@@ -72,6 +72,8 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
         "below a file": ("afile/x.yaml", "cannot find the scenario file 'afile/x.yaml'"),
         "a sweep file": ("sweep.yaml", "!sweep.yaml:2:1  kind: this is a sweep file, not a "
                          "scenario: run it with negsim sweep sweep.yaml"),
+        "a sweep's name": ("trust-vs-monitoring", "'trust-vs-monitoring' is a sweep, not a "
+                           "scenario: run it with negsim sweep trust-vs-monitoring"),
         "unusable name": ("x" * 300, f"'{'x' * 77}...' {UNUSABLE} (File name too long)"),
     },
     paths.SWEEP.name: {
@@ -81,6 +83,8 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
                      "scenarios/sweeps/trust-vs-monitoring.yaml"),
         "a scenario": ("scenario.yaml", "!scenario.yaml:1:1  this is a scenario, not a sweep: run "
                        "it with negsim run scenario.yaml (a sweep file starts with kind: sweep)"),
+        "a scenario's name": ("istanbul-2025", "'istanbul-2025' is a scenario, not a sweep: run "
+                              "it with negsim run istanbul-2025"),
     },
     paths.RESULTS.name: {
         "no such folder": ("nowhere", "'nowhere' does not exist"),
