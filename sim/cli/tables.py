@@ -51,10 +51,13 @@ def _plain(text: str) -> str:
 
 
 def print_results(results, quiet: bool) -> None:
+    from sim.results.metadata import with_changes
+
     console = _console()
     if not quiet:
         meta = results.metadata
-        console.print(f"[bold]{results.scenario['title']}[/bold]  ({meta['scenario']['stem']}: "
+        title = _plain(with_changes(results.scenario["title"], meta))
+        console.print(f"[bold]{title}[/bold]  ({meta['scenario']['stem']}: "
                       f"{meta['runs']:,} runs, seed {meta['seed']})", soft_wrap=True)
         for table in _tables(results):
             console.print()

@@ -32,9 +32,10 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from sim.errors import UserError
+from sim.errors import UserError, writing
 from sim.model.labels import SERIES_COLOURS, Labels
 from sim.model.outcomes import OUTCOMES, PALETTE
+from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
 
 STYLE = {
@@ -74,8 +75,7 @@ class Folder:
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
-        changed = sum(word == "--set" or word.startswith("--set=") for word in meta.get("argv") or [])
-        title += f" with {changed} --set change{'s' if changed > 1 else ''}" if changed else ""
+        title = with_changes(title, meta)
         return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
 
     @cached_property
@@ -127,9 +127,9 @@ def write_figures(folder: str | Path) -> list[Path]:
     """Write each figure of ``folder`` as PNG and SVG into ``folder/figures/``."""
     drawn = figures(folder)
     target = Path(folder) / "figures"
-    target.mkdir(exist_ok=True)
     written = []
-    with matplotlib.rc_context(STYLE):
+    with writing(target), matplotlib.rc_context(STYLE):
+        target.mkdir(exist_ok=True)
         for name, fig in drawn.items():
             for suffix, options in ((".png", {"dpi": 110}), (".svg", {})):
                 path = target / f"{name}{suffix}"
@@ -155,8 +155,10 @@ def _figure(folder: Folder, title: str, subtitle: str | None = None, ncols: int 
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=sharey).ravel().tolist()
     fig.suptitle(title, fontsize=20, fontweight="bold", x=0.01, ha="left")
     lines = [line for part in (subtitle or "").split("\n") for line in textwrap.wrap(part, 135)]
+    # the caption wraps too: a run's --set changes can make it long
+    lines += textwrap.wrap(folder.caption, 135, break_on_hyphens=False)
     # supxlabel: the layout engine keeps room for it below the axes
-    fig.supxlabel("\n".join([*lines, folder.caption]), x=0.01, ha="left", fontsize=12.5,
+    fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=12.5,
                   color="#333333", linespacing=1.4)
     return fig, axes
 

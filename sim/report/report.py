@@ -21,9 +21,11 @@ from string import Template
 import matplotlib
 import pandas as pd
 
+from sim.errors import writing
 from sim.model.outcomes import PALETTE
 from sim.report import plots
 from sim.results.comparison import value_text, yaml_text
+from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters
 
 NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
@@ -65,7 +67,9 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
     opened = plots.open_folder(folder)
     target = Path(out) if out is not None else opened.path / "report.html"
-    target.write_text(render(opened), encoding="utf-8")
+    text = render(opened)
+    with writing(target):
+        target.write_text(text, encoding="utf-8")
     return target
 
 
@@ -90,7 +94,7 @@ def _title(opened: plots.Folder) -> str:
         return "Comparison: " + " vs ".join(s["label"] for s in meta["scenarios"])
     if opened.kind == "sweep":
         return f"Sweep over {title or plots._stem(meta)}"
-    return title or plots._stem(meta)
+    return with_changes(title or plots._stem(meta), meta)
 
 
 def _header(opened: plots.Folder) -> str:
@@ -112,6 +116,8 @@ def _what_was_run(opened: plots.Folder) -> str:
                      + f" (differences are taken from {meta['scenarios'][0]['label']})"))
     else:
         rows.append(("Scenario", f"{plots._stem(meta)}: {opened.scenario.get('title', '')}"))
+    if meta.get("overrides"):
+        rows.append(("Changed with --set", "; ".join(meta["overrides"])))
     runs = int(meta["runs"])
     rows += [("Runs", f"{runs:,}" + (" per scenario" if opened.kind == "compare" else "")
               + (" per point" if opened.kind == "sweep" else "")),

@@ -105,8 +105,11 @@ def find_replicate(scenario, seed: int, outcome: str, limit: int = FIND_LIMIT) -
     from sim.model import simulate_chunk
     from sim.model.outcomes import OUTCOMES
 
+    from sim.scenario.problems import did_you_mean
+
     if outcome not in OUTCOMES:
-        raise UserError(f"unknown outcome {outcome!r}: choose one of {', '.join(OUTCOMES)}")
+        raise UserError(f"unknown outcome {outcome!r}{did_you_mean(outcome, OUTCOMES) or ':'} "
+                        f"choose one of {', '.join(OUTCOMES)}")
     first = 0
     for size in _chunk_sizes():
         if first >= limit:

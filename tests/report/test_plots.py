@@ -182,6 +182,9 @@ def test_run_figures_show_what_the_folder_holds(folders):
     trust = plots.figure_text(drawn["trust"])
     assert "Ukraine's trust in Russia" in trust and "15 May" in trust
     assert plots.NOT_A_FORECAST in " ".join(plots.figure_text(drawn["outcomes"]).split())
+    changes = f"(baseline), with {', '.join(CEASEFIRE_HEAVY)} · {RUNS:,} runs"
+    for fig in drawn.values():  # the --set changes, on every figure of the run
+        assert changes in " ".join(plots.figure_text(fig).split())
 
 
 def test_kaplan_meier_by_hand():

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
@@ -170,8 +171,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Served(NamedTuple):
+    url: str
+    log: Path
+    """Everything the server printed (standard output and error)."""
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory) -> Served:
     """``negsim view istanbul-2025`` on a free loopback port, for this module's tests."""
     port = _free_port()
     log = tmp_path_factory.mktemp("view") / "server.log"
@@ -182,7 +189,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url, process, log)
-        yield url
+        yield Served(url, log)
     finally:
         process.terminate()
         try:
@@ -218,7 +225,7 @@ def browser_page(playwright_api, server, tmp_path_factory):
     page.on("websocket", lambda ws: page.requests.append(ws.url))
     page.on("response", lambda r: r.status >= 400 and page.failures.append(f"{r.status} {r.url}"))
     page.on("requestfailed", lambda r: page.failures.append(f"failed {r.url}"))
-    page.goto(server)
+    page.goto(server.url)
     yield page
     context.close()
 
@@ -252,6 +259,18 @@ def test_page_shows_title_controls_and_charts(browser_page, playwright_api):
     labels = app.base_scenario(SCENARIO).validate()
     for outcome in OUTCOMES:
         expect(_row(page, Labels(labels).outcome(outcome))).to_contain_text("%")
+
+
+def test_the_server_prints_only_its_address(browser_page, server):
+    """Issue 11: Solara's 15-line cookie warning at each page load is switched off; the
+    server says where it is and nothing else."""
+    from playwright.sync_api import expect
+
+    expect(browser_page.locator(".negsim-shares")).to_contain_text("%", timeout=UPDATE_GUARD)
+    printed = server.log.read_text().splitlines()
+    assert printed[0].startswith(f"negsim view: {SCENARIO}, 2,000 runs per chart. Open "
+                                 f"{server.url} in a browser")
+    assert [line for line in printed if "arning" in line or "cookie" in line.lower()] == []
 
 
 def test_putin_always_shows_him_attending_in_every_history(browser_page):
