@@ -13,10 +13,11 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import (ChunkSize, Dask, NoPlots, OutDir, Overrides, Quiet, Resume, Runs,
-                             Seed, Workers, seed_or_default, workers_for)
+from sim.cli.options import (ChunkSize, Dask, NoPlots, OptionalScenario, OutDir, Overrides,
+                             Quiet, Resume, Runs, Seed, Workers, seed_or_default, workers_for)
 from sim.errors import UserError
 
 PROGRESS_MIN_RUNS = 50_000
@@ -28,9 +29,7 @@ DEFAULT_RUNS = 10_000
 
 @app.command(epilog="Example: negsim run istanbul-2025 --runs 100000 --workers 2")
 def run(
-    scenario: Annotated[str | None, typer.Argument(
-        help="A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file.",
-        show_default=False)] = None,
+    scenario: OptionalScenario = None,
     runs: Runs = None,
     seed: Seed = None,
     workers: Workers = None,
@@ -77,8 +76,9 @@ def run(
 @app.command(epilog="Example: negsim compare istanbul-2025 trump-joins putin-attends --runs 50000")
 def compare(
     scenarios: Annotated[list[str] | None, typer.Argument(
+        metavar="SCENARIO",
         help="Two or more shipped scenario names or YAML files; the first is the baseline.",
-        show_default=False)] = None,
+        parser=paths.SCENARIO, show_default=False)] = None,
     runs: Runs = None,
     seed: Seed = None,
     workers: Workers = None,
@@ -129,9 +129,10 @@ def compare(
 
 @app.command(epilog="Example: negsim sweep scenarios/sweeps/trust-vs-monitoring.yaml")
 def sweep(
-    file: Annotated[Path | None, typer.Argument(
-        metavar="SWEEP.yaml", help="A sweep file (kind: sweep); see docs/experiments.md.",
-        show_default=False)] = None,
+    file: Annotated[str | None, typer.Argument(
+        metavar="SWEEP.yaml", help="A sweep file (kind: sweep) or the name of a shipped one; "
+                                   "see docs/experiments.md.",
+        parser=paths.SWEEP, show_default=False)] = None,
     workers: Workers = None,
     dask: Dask = None,
     chunk_size: ChunkSize = None,

@@ -2,7 +2,8 @@
 
 A command lists the options it takes in its signature (``seed: Seed = None``); the default in
 the signature is the command's own (the view's ``--runs`` is 2,000 where ``run``'s is 10,000),
-everything else (flag, help text, parsing, checks) is here. Only Typer is imported, so that
+everything else (flag, help text, parsing, checks) is here. A file or folder is checked by
+its kind (:mod:`sim.cli.paths`) as the command line is parsed. Only Typer is imported, so that
 ``negsim --help`` stays fast.
 """
 
@@ -15,6 +16,7 @@ from typing import Annotated
 import typer
 
 from sim import DEFAULT_SEED, SEED_LIMIT
+from sim.cli import paths
 
 
 def parse_seed(text: str) -> int:
@@ -48,9 +50,11 @@ def parse_count(text: str) -> int:
     return value
 
 
+SCENARIO_HELP = "A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file."
 Scenario = Annotated[str, typer.Argument(
-    help="A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file.",
-    show_default=False)]
+    metavar="SCENARIO", help=SCENARIO_HELP, parser=paths.SCENARIO, show_default=False)]
+OptionalScenario = Annotated[str | None, typer.Argument(
+    metavar="SCENARIO", help=SCENARIO_HELP, parser=paths.SCENARIO, show_default=False)]
 Seed = Annotated[int | None, typer.Option(
     "--seed", metavar="S|random", parser=parse_seed,
     help="Root seed (0 ≤ S < 2**63), or 'random' to draw one (it is printed and recorded). "
@@ -64,17 +68,21 @@ Overrides = Annotated[list[str] | None, typer.Option(
     help="Change one scenario value, e.g. trust.ukraine.russia=0.2 (repeatable).",
     show_default=False)]
 OutDir = Annotated[Path | None, typer.Option(
-    "--out", metavar="DIR", help="Folder that receives the results folder.",
-    show_default="results")]
+    "--out", metavar="DIR", parser=paths.OUTPUT_FOLDER,
+    help="Folder that receives the results folder.", show_default="results")]
 OutFile = Annotated[Path | None, typer.Option(
-    "--out", "-o", metavar="FILE", help="File to write (instead of the default).",
+    "--out", "-o", metavar="FILE", parser=paths.OUTPUT_FILE,
+    help="File to write (the default is in the description above).", show_default=False)]
+ResultsDir = Annotated[Path, typer.Argument(
+    metavar="RESULTS_DIR", parser=paths.RESULTS,
+    help="A results folder of `negsim run`, `compare` or `sweep` (the folder they print).",
     show_default=False)]
 ChunkSize = Annotated[int | None, typer.Option(
     "--chunk-size", metavar="N", parser=parse_count,
     help="Replicates per chunk: the memory and resume grain; changes no number.",
     show_default="20000, fewer if workers would idle")]
 Resume = Annotated[Path | None, typer.Option(
-    "--resume", metavar="DIR",
+    "--resume", metavar="DIR", parser=paths.PARTIAL,
     help="Finish an interrupted job: its .partial folder (settings come from the folder).",
     show_default=False)]
 Workers = Annotated[int | None, typer.Option(

@@ -11,15 +11,18 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import Overrides
+from sim.cli.options import OutFile, Overrides, Scenario
 
 
 @app.command(epilog="Example: negsim validate scenarios/*.yaml")
 def validate(
     files: Annotated[list[str], typer.Argument(
-        help="Scenario files or shipped names; every problem of every file is listed.")],
+        metavar="SCENARIO",
+        help="Scenario files or shipped names; every problem of every file is listed.",
+        parser=paths.SCENARIO)],
 ) -> None:
     """Check scenario files and list every problem with its file, line and field.
 
@@ -37,14 +40,15 @@ def validate(
                 typer.echo(f"error: {line}", err=True)
         else:
             typer.echo(f"ok  {name}  ({scenario.title})")
-    if failed:
+    if failed and len(files) > 1:
         typer.echo(f"{failed} of {len(files)} scenario(s) invalid", err=True)
+    if failed:
         raise typer.Exit(2)
 
 
 @app.command(epilog="Example: negsim show putin-attends --set trust.ukraine.russia=0.2")
 def show(
-    scenario: Annotated[str, typer.Argument(help="A shipped name or a YAML file.")],
+    scenario: Scenario,
     overrides: Overrides = None,
 ) -> None:
     """Every value the model will use, with its meaning, range and the file that set it."""
@@ -67,77 +71,107 @@ def show(
 
 def _short(place: str) -> str:
     """Shipped files by their name alone: the package's folder means nothing to a student."""
-    from importlib.resources import files
+    from sim.scenario.loader import shipped_folder
 
     file, colon, line = place.rpartition(":")
-    if colon and Path(file).resolve().parent == Path(str(files("sim.scenarios"))).resolve():
+    if colon and Path(file).resolve().parent == shipped_folder().resolve():
         return f"shipped {Path(file).name}:{line}"
     return place
 
 
 @app.command("list", epilog="Example: negsim list")
 def list_scenarios() -> None:
-    """The shipped scenarios and those in ./scenarios/, with their titles."""
+    """The scenarios and sweep files: shipped with negsim, and your own in ./scenarios/.
+
+    Yours are the files in scenarios/ (and scenarios/sweeps/) of the folder you run negsim
+    from; a name is looked up there first, then among the shipped ones.
+    """
     from rich.console import Console
+
+    from sim.scenario.library import scenario_catalogue, sweep_catalogue
+
+    console = Console(highlight=False)
+    for what, command, entries, folder in (
+            ("Scenarios", "run", scenario_catalogue(), "scenarios"),
+            ("Sweeps", "sweep", sweep_catalogue(), "scenarios/sweeps")):
+        if command == "sweep":
+            console.print()
+        console.print(_catalogue_table(f"{what} (negsim {command} NAME)", entries,
+                                       f"./{folder}"))
+        for note in _shadowed(entries, folder, command):
+            console.print(note, soft_wrap=True)
+
+
+def _catalogue_table(title: str, entries: list, local_folder: str):
     from rich.table import Table
 
-    from sim.scenario.library import scenario_catalogue
-
-    table = Table(show_edge=False, pad_edge=False)
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for column in ("name", "where", "title"):
         table.add_column(column)
-    for entry in scenario_catalogue():
-        table.add_row(entry.name, entry.where, entry.title)
-    Console(highlight=False).print(table)
+    for entry in entries:
+        table.add_row(entry.name, "shipped" if entry.where == "shipped" else local_folder,
+                      entry.title)
+    return table
+
+
+def _shadowed(entries: list, folder: str, command: str) -> list[str]:
+    """A note for each of your files that has a shipped one's name: yours is the one used."""
+    shipped = {e.name for e in entries if e.where == "shipped"}
+    return [f"{folder}/{e.path.name} comes first: negsim {command} {e.name} uses it, not the "
+            "shipped one" for e in entries if e.where == "local" and e.name in shipped]
 
 
 @app.command(epilog="Example: negsim new my-talks --from trump-joins")
 def new(
     name: Annotated[str, typer.Argument(help="Name of the new scenario (file stem).")],
-    base: Annotated[str, typer.Option("--from", help="Scenario it extends.")] = "istanbul-2025",
-    folder: Annotated[Path, typer.Option("--folder", help="Where to write it.")] = Path("scenarios"),
+    base: Annotated[str, typer.Option(
+        "--from", help="Scenario it extends: a shipped name or a YAML file.",
+        parser=paths.SCENARIO)] = "istanbul-2025",
+    folder: Annotated[Path, typer.Option(
+        "--folder", help="Where to write it; not negsim's own folder of shipped scenarios.",
+        parser=paths.SCENARIOS_FOLDER)] = Path("scenarios"),
 ) -> None:
-    """Write a new scenario that extends BASE, with the most useful fields ready to edit."""
-    with reported_errors():
-        from sim.errors import UserError
-        from sim.scenario.library import new_scenario_text
-        from sim.scenario.schema import write_schema
+    """Write a new scenario that extends BASE, with the most useful fields ready to edit.
 
-        target = folder / f"{name}.yaml"
-        if target.exists():
-            raise UserError(f"{target} exists already; choose another name or edit it")
-        text = new_scenario_text(name, base, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        schema = folder / "schema.json"
-        if not schema.exists():  # the file's first line points editors at it
-            write_schema(schema)
+    It goes to ./scenarios/ (where negsim finds it by name) unless --folder says otherwise;
+    in negsim's own repository, ./scenarios/ holds the shipped scenarios, so choose a folder
+    of your own there (e.g. --folder my-scenarios).
+    """
+    with reported_errors():
+        from sim.scenario.library import write_new_scenario
+
+        target = write_new_scenario(name, base, folder)
         typer.echo(f"wrote {target}; edit it, then: negsim validate {target}")
 
 
 @app.command(epilog="Example: negsim schema --out scenarios/schema.json")
-def schema(
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Write to this file instead of printing.", show_default=False)] = None,
-) -> None:
-    """The JSON Schema of scenario files, for editors that autocomplete and flag errors."""
-    from sim.scenario.schema import schema_text, write_schema
+def schema(out: OutFile = None) -> None:
+    """The JSON Schema of scenario files, for editors that autocomplete and flag errors.
 
-    if out is None:
-        typer.echo(schema_text(), nl=False)
-    else:
-        write_schema(out)
-        typer.echo(f"wrote {out}")
+    Printed, or written to --out FILE.
+    """
+    with reported_errors():
+        from sim.scenario.schema import schema_text, write_schema
+
+        if out is None:
+            typer.echo(schema_text(), nl=False)
+        else:
+            write_schema(out)
+            typer.echo(f"wrote {out}")
 
 
-@app.command(epilog="Example: negsim docs")
-def docs(
-    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path(
-        "docs/scenarios.md"),
-) -> None:
-    """Regenerate the scenario field reference (every field, meaning, range, default, why)."""
-    from sim.scenario.docs import write_reference
+@app.command(epilog="Example: negsim docs --out docs/scenarios.md")
+def docs(out: OutFile = None) -> None:
+    """The scenario field reference (every field, meaning, range, default, why) in Markdown.
 
-    write_reference(out)
-    typer.echo(f"wrote {out}")
+    Printed, or written to --out FILE. The repository's docs/scenarios.md is this reference:
+    regenerate it from the repository's root with negsim docs --out docs/scenarios.md.
+    """
+    with reported_errors():
+        from sim.scenario.docs import scenario_reference_markdown, write_reference
 
+        if out is None:
+            typer.echo(scenario_reference_markdown(), nl=False)
+        else:
+            write_reference(out)
+            typer.echo(f"wrote {out}")

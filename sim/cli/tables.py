@@ -1,20 +1,63 @@
 """The Rich tables that ``negsim run``, ``compare`` and ``sweep`` print.
 
 Kept apart from the commands so that the commands read as load → call → print, and so that
-the wording of every table is in one place. Rich loads only when a table is printed.
+the layout of every table is in one place; the words in them come from
+:class:`sim.model.labels.Labels`, as in the figures, the report and the view. Every table fits
+a terminal of 80 columns: label columns wrap at spaces, number columns never do. Rich loads
+only when a table is printed.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-def print_results(results, quiet: bool) -> None:
+WIDTH = 80
+"""The narrowest terminal the tables are laid out for."""
+
+
+def _console():
     from rich.console import Console
 
-    console = Console(highlight=False)
+    return Console(highlight=False)
+
+
+def _new_table(label: str, *numbers: str, text: str | None = None):
+    """A table of a label column and number columns, and maybe a last column of text: labels
+    and text wrap at spaces, numbers never do."""
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column(label, overflow="fold")
+    for name in numbers:
+        table.add_column(name, justify="right", no_wrap=True)
+    if text is not None:
+        table.add_column(text, overflow="fold")
+    return table
+
+
+def _heading(table, text: str) -> None:
+    """A bold row naming the group of rows that follows."""
+    table.add_row(f"[bold]{_plain(text)}[/bold]", *[""] * (len(table.columns) - 1))
+
+
+def _plain(text: str) -> str:
+    """A label from a scenario, shown as written (a ``[`` in it is not Rich markup)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# -- negsim run ----------------------------------------------------------------------------
+
+
+def print_results(results, quiet: bool) -> None:
+    from sim.results.metadata import with_changes
+
+    console = _console()
     if not quiet:
         meta = results.metadata
-        console.print(f"[bold]{results.scenario['title']}[/bold]  ({meta['scenario']['stem']}: "
+        title = _plain(with_changes(results.scenario["title"], meta))
+        console.print(f"[bold]{title}[/bold]  ({meta['scenario']['stem']}: "
                       f"{meta['runs']:,} runs, seed {meta['seed']})", soft_wrap=True)
         for table in _tables(results):
             console.print()
@@ -24,111 +67,119 @@ def print_results(results, quiet: bool) -> None:
 
 
 def _tables(results) -> list:
-    summary, config = results.summary, results.scenario
-    actors, issues = config["actors"], config["issues"]
-    rows = {metric: group for metric, group in summary.groupby("metric", sort=False)}
+    from sim.model.labels import METRICS, Labels, heading
 
-    def leader(actor: str) -> str:
-        return f"{actors[actor]['leader']} ({actors[actor]['name']})"
+    labels = Labels(results.scenario)
+    rows = {metric: list(group.itertuples())
+            for metric, group in results.summary.groupby("metric", sort=False)
+            if metric in METRICS}  # a metric is shown once it has its words in METRICS
 
-    attendance = [(leader(r.category), r) for r in rows["attended"].itertuples()]
-    attendance += [("All party leaders met", r) for r in rows["leaders_met"].itertuples()]
-    return [
-        _table("Outcome", [(r.category, r) for r in rows["outcome"].itertuples()]),
-        _table("Leader attends", attendance),
-        _table("Issue agreed", [(issues[r.category]["label"], r)
-                                for r in rows["agreed"].itertuples()]),
-    ]
+    def section(*metrics: str) -> list:
+        return [(labels.category(m, r.category), r) for m in metrics for r in rows.get(m, [])]
+
+    groups: dict[str, list] = {}
+    for metric in rows:
+        groups.setdefault(heading(metric), []).extend(section(metric))
+    return [_share_table(title, group) for title, group in groups.items()]
 
 
-def _table(title: str, rows: list):
-    from rich.table import Table
-
-    table = Table(title=None, show_edge=False, pad_edge=False)
-    table.add_column(title)
-    table.add_column("Share", justify="right")
-    table.add_column("95% interval", justify="right")
+def _share_table(title: str, rows: list):
+    table = _new_table(title, "Share", "95% interval")
     for label, r in rows:
-        table.add_row(label, f"{100 * r.share:.1f}%",
+        table.add_row(_plain(label), f"{100 * r.share:.1f}%",
                       f"{100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%")
     return table
 
 
-def print_comparison(result, quiet: bool) -> None:
-    from rich.console import Console
+# -- negsim compare ------------------------------------------------------------------------
 
-    console = Console(highlight=False)
+
+def print_comparison(result, quiet: bool) -> None:
+    console = _console()
     if not quiet:
         meta = result.metadata
         console.print(f"[bold]Compare[/bold] {', '.join(result.labels)}  ({meta['runs']:,} "
                       f"paired runs each, seed {meta['seed']})", soft_wrap=True)
+        console.print(_letters_line(result.labels))
         console.print()
         console.print(_parameter_table(result))
         console.print()
         console.print(_comparison_table(result))
-        console.print("Shares in % (95% Wilson interval). Δ: difference from the first "
-                      "scenario in points, mean of the per-replicate paired differences ± its "
-                      "95% interval (normal approximation); * the interval excludes 0.",
-                      soft_wrap=True)
+        console.print("Shares of runs in %. B − A: difference from the first scenario in "
+                      "points, the mean of the per-replicate paired differences ± its 95% "
+                      "interval (normal approximation); * the interval excludes 0. The "
+                      "shares' own 95% intervals are in shares.csv and the report.")
         console.print()
     console.print(_written(result.path), soft_wrap=True)
 
 
-def _parameter_table(result):
-    from rich.table import Table
+def _letter(n: int) -> str:
+    """A, B, ... Z, then S27, S28 ...: short column names, so that the table fits 80
+    columns whatever the scenarios are called."""
+    return chr(ord("A") + n) if n < 26 else f"S{n + 1}"
 
-    table = Table(title="Parameters that differ", show_edge=False, pad_edge=False)
-    table.add_column("Path")
-    for label in result.labels:
-        table.add_column(label)
+
+def _letters_line(names: list[str]) -> str:
+    return "   ".join(f"{_letter(n)}: {name}" + (" (baseline)" if n == 0 else "")
+                      for n, name in enumerate(names))
+
+
+def _parameter_table(result):
+    from sim.model.labels import Labels
+    from sim.results.comparison import value_text
+
+    labels = Labels(result.scenario)
+    names = result.labels
+    table = _new_table("Parameters that differ", *(_letter(n) for n in range(len(names))))
     for row in result.parameters.itertuples(index=False):
-        table.add_row(*row)
+        path, *values = row
+        table.add_row(f"{_plain(labels.parameter(path))}\n[dim]{path}[/dim]",
+                      *(_plain(value_text(v)) for v in values))
     if result.parameters.empty:
-        table.add_row("(none: the scenarios are identical)", *[""] * len(result.labels))
+        table.add_row("(none: the scenarios are identical)", *[""] * len(names))
     return table
 
 
 def _comparison_table(result):
-    from rich.table import Table
+    from sim.model.labels import Labels, heading
 
-    labels, shares = result.labels, result.shares
+    labels, names = Labels(result.scenario), result.labels
+    letters = [_letter(n) for n in range(len(names))]
+    table = _new_table("", *letters, *(f"{x} − A" for x in letters[1:]))
+    by = result.shares.set_index(["scenario", "metric", "category"])
     diffs = result.differences.set_index(["scenario", "metric", "category"])
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Metric")
-    for label in labels:
-        table.add_column(label, justify="right")
-    for label in labels[1:]:
-        table.add_column(f"Δ {label}", justify="right")
-    keys = list(dict.fromkeys(zip(shares["metric"], shares["category"], strict=True)))
-    by = shares.set_index(["scenario", "metric", "category"])
+    keys = list(dict.fromkeys(zip(result.shares["metric"], result.shares["category"],
+                                  strict=True)))
+    shown = None
     for metric, category in keys:
-        cells = [_share_cell(by, label, metric, category) for label in labels]
-        cells += [_diff_cell(diffs, label, metric, category) for label in labels[1:]]
-        name = category if metric == "outcome" else f"{metric} {category}".replace(
-            "leaders_met all", "leaders met")
-        table.add_row(name, *cells)
+        if heading(metric) != shown:
+            shown = heading(metric)
+            _heading(table, shown)
+        cells = [_share_cell(by, name, metric, category) for name in names]
+        cells += [_diff_cell(diffs, name, metric, category) for name in names[1:]]
+        table.add_row(_plain(labels.category(metric, category)), *cells)
     return table
 
 
-def _share_cell(by, label: str, metric: str, category: str) -> str:
-    if (label, metric, category) not in by.index:
+def _share_cell(by, name: str, metric: str, category: str) -> str:
+    if (name, metric, category) not in by.index:
         return "–"
-    r = by.loc[(label, metric, category)]
-    return f"{100 * r.share:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})"
+    return f"{100 * by.loc[(name, metric, category)].share:.1f}"
 
 
-def _diff_cell(diffs, label: str, metric: str, category: str) -> str:
-    if (label, metric, category) not in diffs.index:
+def _diff_cell(diffs, name: str, metric: str, category: str) -> str:
+    if (name, metric, category) not in diffs.index:
         return "–"
-    r = diffs.loc[(label, metric, category)]
+    r = diffs.loc[(name, metric, category)]
     mark = "*" if r.significant else " "
     return f"{100 * r['diff']:+.1f} ± {50 * (r.ci_high - r.ci_low):.1f}{mark}"
 
 
-def print_sweep(result, quiet: bool) -> None:
-    from rich.console import Console
+# -- negsim sweep --------------------------------------------------------------------------
 
-    console = Console(highlight=False)
+
+def print_sweep(result, quiet: bool) -> None:
+    console = _console()
     meta = result.metadata
     if not quiet:
         console.print(f"[bold]Sweep[/bold] {meta['sweep']['stem']} of {meta['scenario']['stem']}"
@@ -136,7 +187,12 @@ def print_sweep(result, quiet: bool) -> None:
                       f"(seed {meta['seed']}, {meta['groups']} ensemble group"
                       f"{'s' if meta['groups'] != 1 else ''})", soft_wrap=True)
         console.print()
-        console.print(_sweep_table(result))
+        console.print(f"Outputs across the {meta['points']:,} points: the lowest, median and "
+                      "highest share of runs, with the parameter values of the point that "
+                      "gave the lowest and the highest.")
+        for title, table in _sweep_tables(result):
+            console.print(f"[bold]{_plain(title)}[/bold]")
+            console.print(table)
         if result.indices is not None and len(result.indices):
             console.print()
             console.print(_indices_table(result))
@@ -147,40 +203,63 @@ def print_sweep(result, quiet: bool) -> None:
     console.print(_written(result.path), soft_wrap=True)
 
 
-def _sweep_table(result):
+def _sweep_tables(result) -> list[tuple[str, object]]:
+    """For each output: its lowest, median and highest share over the points, and the
+    parameter values of the points that gave the lowest and the highest."""
     from rich.table import Table
 
-    table = Table(title="Outputs across the points", show_edge=False, pad_edge=False)
-    for name in ("Output", "Lowest", "Median", "Highest"):
-        table.add_column(name, justify="left" if name == "Output" else "right")
+    from sim.model.labels import Labels
+    from sim.results.sweep import sweep_parameters, tied_parameters
+
+    labels = Labels(result.scenario)
+    points = tied_parameters(result.points)
+    parameters = sweep_parameters(points)
+    tables = []
     for output in result.metadata["outputs"]:
-        share = result.points[f"{output}.share"]
-        table.add_row(output, *(f"{100 * v:.1f}%" for v in (share.min(), share.median(),
-                                                             share.max())))
-    return table
+        share = points[f"{output}.share"]
+        table = Table.grid(padding=(0, 2), pad_edge=True)
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True, min_width=len("100.0%"))  # aligned
+        table.add_column(overflow="fold")
+        for word, where in (("lowest", share.idxmin()), ("median", None),
+                            ("highest", share.idxmax())):
+            value = share.median() if where is None else share[where]
+            at = "" if where is None else _point_text(labels, points.loc[where], parameters,
+                                                      int((share == value).sum()) - 1)
+            table.add_row(word, f"{100 * value:.1f}%", _plain(at))
+        tables.append((labels.output(output), table))
+    return tables
+
+
+def _point_text(labels, point, parameters: list[str], ties: int) -> str:
+    text = "; ".join(f"{labels.parameter(p)} = {_number(point[p])}" for p in parameters)
+    return text + (f" (and {ties:,} other point{'s' if ties > 1 else ''})" if ties else "")
+
+
+def _number(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+INDEX_WORDS = {"ST": "ST", "S1": "S1", "mu_star": "μ*", "sigma": "σ"}
 
 
 def _indices_table(result):
-    from rich.table import Table
+    """Sensitivity indices: one group of rows per output, one row per parameter."""
+    from sim.model.labels import Labels
 
-    indices = result.indices
+    labels, indices = Labels(result.scenario), result.indices
     main, first = ("ST", "S1") if "ST" in set(indices["index"]) else ("mu_star", "sigma")
-    table = Table(title=f"Sensitivity ({main} ± 95% interval; {first})", show_edge=False,
-                  pad_edge=False)
-    table.add_column("Parameter")
-    outputs = list(dict.fromkeys(indices["output"]))
-    for output in outputs:
-        table.add_column(output, justify="right")
+    table = _new_table("Sensitivity", f"{INDEX_WORDS[main]} ± 95%", INDEX_WORDS[first])
     by = indices.set_index(["output", "parameter", "index"])
-    for parameter in dict.fromkeys(indices["parameter"]):
-        cells = []
-        for output in outputs:
+    for output in dict.fromkeys(indices["output"]):
+        _heading(table, labels.output(output))
+        for parameter in dict.fromkeys(indices["parameter"]):
             if (output, parameter, main) not in by.index:
-                cells.append("–")
                 continue
             m, f = by.loc[(output, parameter, main)], by.loc[(output, parameter, first)]
-            cells.append(f"{m.value:.2f} ± {m.conf:.2f}; {f.value:.2f}")
-        table.add_row(parameter, *cells)
+            table.add_row(f"  {_plain(labels.parameter(parameter))}",
+                          f"{m.value:.2f} ± {m.conf:.2f}",
+                          f"{f.value:.2f}")
     return table
 
 

@@ -7,14 +7,13 @@ Thin commands over :mod:`sim.report.trace`, :mod:`sim.report.plots` and
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import Overrides, Scenario, Seed, seed_or_default
+from sim.cli.options import OutFile, Overrides, ResultsDir, Scenario, Seed, seed_or_default
 from sim.errors import UserError
 
 FORMATS = ("text", "json", "csv")
@@ -67,9 +66,7 @@ def trace(
 
 @app.command(epilog="Example: negsim plot results/istanbul-2025/20250514-120000-ab12")
 def plot(
-    results_dir: Annotated[Path, typer.Argument(
-        metavar="RESULTS_DIR", help="A results folder of `negsim run`, `compare` or `sweep`.",
-        show_default=False)],
+    results_dir: ResultsDir,
 ) -> None:
     """Draw the figures of a results folder into its figures/ folder (PNG and SVG).
 
@@ -87,17 +84,14 @@ def plot(
 @app.command(epilog="Example: negsim report results/istanbul-2025/20250514-120000-ab12 "
                       "--out handout.html")
 def report(
-    results_dir: Annotated[Path, typer.Argument(
-        metavar="RESULTS_DIR", help="A results folder of `negsim run`, `compare` or `sweep`.",
-        show_default=False)],
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", metavar="FILE", help="Where to write the HTML file.",
-        show_default="RESULTS_DIR/report.html")] = None,
+    results_dir: ResultsDir,
+    out: OutFile = None,
 ) -> None:
     """Write a self-contained HTML handout of a results folder (opens offline).
 
     What was run, the results tables and figures, the assumptions (every parameter with its
-    meaning), and the command that reproduces the numbers.
+    meaning), and the command that reproduces the numbers. Written to
+    RESULTS_DIR/report.html, or to --out FILE.
     """
     with reported_errors():
         from sim.report.report import write_report

@@ -62,13 +62,14 @@ def compare(scenarios: Sequence, runs: int = 10_000, seed: int = DEFAULT_SEED, *
         raise UserError("compare needs at least two scenarios")
     chunk_size = runs_.check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
     labels = scenario_labels([s.stem for s in scenarios])
-    partial_dir = files.new_partial(out, "compare-" + "-".join(labels))
     described = [{"label": label, "stem": s.stem, "source": s.source}
                  for label, s in zip(labels, scenarios, strict=True)]
     metadata = experiment_metadata("compare", argv=argv, scenarios=described, seed=seed,
                                    runs=runs, first_replicate=0, chunk_size=chunk_size)
-    tables.write_scenarios(partial_dir, labels, [s.model_dump(mode="json") for s in scenarios])
-    files.write_metadata(partial_dir, metadata)
+    with files.set_up(files.new_partial(out, "compare-" + "-".join(labels))) as partial_dir:
+        tables.write_scenarios(partial_dir, labels,
+                               [s.model_dump(mode="json") for s in scenarios])
+        files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, list(scenarios), metadata, workers=workers,
                      executor=executor, progress=progress)
 

@@ -280,11 +280,11 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
 
     chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
                                 chunk_size=chunk_size)
-    partial_dir = files.new_partial(out, scenario.stem)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
                             first_replicate=first_replicate, argv=argv)
-    files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
-    files.write_metadata(partial_dir, metadata)
+    with files.set_up(files.new_partial(out, scenario.stem)) as partial_dir:
+        files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
+        files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, scenario, metadata, workers=workers, executor=executor,
                      progress=progress)
 

@@ -37,6 +37,7 @@ from sim.experiment import run as runs_
 from sim.experiment.design import Axis, dimensions, point_count, points_table
 from sim.experiment.executor import Executor
 from sim.experiment.sweepfile import SweepFile, read_sweep_file
+from sim.scenario.loader import local_scenarios, local_sweeps, shipped_scenarios, shipped_sweeps
 from sim.scenario.problems import Problem, ScenarioError
 
 OVERRIDE_LABEL = "sweep"
@@ -89,14 +90,6 @@ def load_sweep(path: str | os.PathLike) -> Sweep:
                     _stem(path), base)
 
 
-def shipped_sweeps() -> dict[str, Path]:
-    """The sweep files that come with negsim (``scenarios/sweeps/``), by name."""
-    import importlib.resources
-
-    folder = Path(str(importlib.resources.files("sim.scenarios"))) / "sweeps"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-
-
 def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
     """A sweep file given as a path, or as the name of one in ``scenarios/sweeps/`` of the
     current folder or shipped with negsim."""
@@ -104,13 +97,14 @@ def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
     if given.is_file():
         return given
     if len(given.parts) == 1:
-        for folder in (Path("scenarios") / "sweeps", None):
-            found = (folder / f"{_stem(given)}.yaml") if folder else shipped_sweeps().get(
-                _stem(given))
-            if found is not None and found.is_file():
+        for found in (local_sweeps().get(_stem(given)), shipped_sweeps().get(_stem(given))):
+            if found is not None:
                 return found
     from sim.scenario.problems import did_you_mean
 
+    if len(given.parts) == 1 and (_stem(given) in local_scenarios()
+                                  or _stem(given) in shipped_scenarios()):
+        raise UserError(f"'{given}' is a scenario, not a sweep: run it with negsim run {given}")
     shipped = list(shipped_sweeps())
     raise UserError(f"cannot find the sweep file '{given}'{did_you_mean(given.stem, shipped)}"
                     f"{';' if not did_you_mean(given.stem, shipped) else ''} shipped sweeps: "
@@ -390,7 +384,6 @@ def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
     group_list = groups(sweep, points)
     chunk_size = runs_.check_settings(len(points) * spec.runs, spec.seed, workers=workers,
                                       chunk_size=chunk_size)
-    partial_dir = files.new_partial(out, sweep.stem)
     metadata = experiment_metadata(
         "sweep", argv=argv, sweep={"stem": sweep.stem, "source": sweep.source},
         scenario={"stem": sweep.base.stem, "source": sweep.base.source},
@@ -398,10 +391,12 @@ def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
         per_replicate=[a.path for a in sweep.axes if a.path in sweep.per_replicate],
         points=len(points), groups=len(group_list), samples=spec.samples, runs=spec.runs,
         seed=spec.seed, outputs=list(spec.outputs), chunk_size=chunk_size)
-    files.write_text(partial_dir, "sweep.yaml", sweep.text)
-    files.write_scenario(partial_dir, sweep.base.validate().model_dump(mode="json"))
-    tables.write_design(partial_dir, points, unit, [a.path for a in dimensions(list(sweep.axes))])
-    files.write_metadata(partial_dir, metadata)
+    with files.set_up(files.new_partial(out, sweep.stem)) as partial_dir:
+        files.write_text(partial_dir, "sweep.yaml", sweep.text)
+        files.write_scenario(partial_dir, sweep.base.validate().model_dump(mode="json"))
+        tables.write_design(partial_dir, points, unit,
+                            [a.path for a in dimensions(list(sweep.axes))])
+        files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, sweep, points, unit, group_list, metadata, workers=workers,
                      executor=executor, progress=progress)
 

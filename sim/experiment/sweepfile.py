@@ -109,6 +109,10 @@ def read_sweep_file(path: FilePath, shown: str | None = None) -> tuple[SweepFile
         raise ScenarioError([Problem(shown, 1, 1, "", "the file is empty; a sweep needs at "
                                      "least kind: sweep, base, design and parameters")])
     tree = read_file(path, shown)
+    if _is_a_scenario(tree.data):
+        raise ScenarioError([Problem(shown, 1, 1, "", (
+            f"this is a scenario, not a sweep: run it with negsim run {shown} (a sweep file "
+            "starts with kind: sweep)"))])
     problems = list(tree.problems)
     try:
         spec = SweepFile.model_validate_json(json.dumps(tree.data), strict=True)
@@ -119,6 +123,15 @@ def read_sweep_file(path: FilePath, shown: str | None = None) -> tuple[SweepFile
     if problems:
         raise ScenarioError(_sorted(problems))
     return spec, tree
+
+
+def _is_a_scenario(data: dict) -> bool:
+    """A file with a scenario's own keys (actors, trust, extends, ...) and none of a sweep's."""
+    from sim.scenario.config import Scenario
+
+    scenario_only = {"extends", *Scenario.model_fields} - set(SweepFile.model_fields)
+    return not set(data) & set(SweepFile.model_fields) - {"title", "description"} and bool(
+        set(data) & scenario_only)
 
 
 def design_problems(spec: SweepFile, tree: Tree) -> list[Problem]:

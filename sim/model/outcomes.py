@@ -13,8 +13,53 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-OUTCOMES = ("no_talks", "no_agreement", "exchange_only", "ceasefire_collapsed", "ceasefire_holding")
-"""The five outcomes of docs/model.md §7.1, in the order tables list them."""
+PALETTE = {
+    "blue": "#0072B2", "orange": "#E69F00", "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7", "sky_blue": "#56B4E9", "vermillion": "#D55E00",
+    "yellow": "#F0E442", "black": "#000000", "grey": "#999999",
+}
+"""Every colour negsim draws with: the Okabe–Ito palette, whose colours readers with the
+common colour-vision deficiencies can tell apart, and a neutral grey. No other module writes a
+colour of this palette as a literal (a test scans ``sim/`` for them)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a replicate, as every table, figure, report, trace and the view show it.
+
+    Attributes:
+        id: the name in results files, ``--find`` and sweep outputs (a contract).
+        label: the plain-English label; ``{ceasefire}`` and ``{exchange}`` stand for the
+            scenario's own issue labels (:meth:`sim.model.labels.Labels.outcome` fills them
+            in), so that no label speaks of prisoners where a scenario exchanges engineers.
+        colour: its colour in every figure.
+        meaning: when a replicate has this outcome (docs/model.md §7.1).
+    """
+
+    id: str
+    label: str
+    colour: str
+    meaning: str
+
+
+OUTCOME_TABLE = (
+    Outcome("no_talks", "No talks (a party sent no delegation)", PALETTE["grey"],
+            "a party sent no delegation, so no session was held"),
+    Outcome("no_agreement", "Talks held, no ceasefire or exchange", PALETTE["orange"],
+            "talks were held but neither a ceasefire nor an exchange was agreed"),
+    Outcome("exchange_only", "{exchange} only", PALETTE["sky_blue"],
+            "an exchange was agreed and no ceasefire"),
+    Outcome("ceasefire_collapsed", "{ceasefire} agreed, then collapsed", PALETTE["vermillion"],
+            "a ceasefire was agreed and a party declared it over before its term or the "
+            "horizon"),
+    Outcome("ceasefire_holding", "{ceasefire} agreed and held", PALETTE["bluish_green"],
+            "a ceasefire was agreed and was still in force at its term or the horizon"),
+)
+"""The five outcomes of docs/model.md §7.1: id, label, colour and meaning, in the order tables list
+them. The one place where an outcome's words and colour are written."""
+
+OUTCOMES = tuple(outcome.id for outcome in OUTCOME_TABLE)
+"""The five outcome ids, in table order (the categories of the ``outcome`` column)."""
 
 REASONS = ("agreed", "no_talks", "not_opened", "no_mandate", "no_overlap", "refused")
 """Why an issue ended as it did (``reason.<issue>``), judged at the last session it was on the

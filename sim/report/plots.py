@@ -12,8 +12,9 @@ Every figure is drawn from the files of a finished results folder, never from a 
 :func:`figures` returns matplotlib ``Figure`` objects (the tests read their text);
 :func:`write_figures` saves each as PNG and SVG in ``<folder>/figures/``. Figures are built
 with :class:`matplotlib.figure.Figure`, never pyplot, so nothing global changes and no
-display is needed (the Agg renderer draws the PNG). Colours are the Okabe–Ito palette, which
-readers with the common colour-vision deficiencies can tell apart.
+display is needed (the Agg renderer draws the PNG). Every label and colour comes from
+:class:`sim.model.labels.Labels` (the outcome table of :mod:`sim.model.outcomes` and the
+scenario's own names), as in the tables, the report and the view.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import matplotlib
@@ -30,20 +32,11 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from sim.errors import UserError
-
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000"]
-"""The Okabe–Ito 'Color Universal Design' palette: blue, orange, green, purple, sky blue,
-vermillion, yellow, black."""
-
-OUTCOME_STYLE = {  # outcome: (label, colour)
-    "no_talks": ("No talks (a party boycotts)", "#999999"),
-    "no_agreement": ("No agreement", "#D55E00"),
-    "exchange_only": ("Prisoner exchange only", "#56B4E9"),
-    "ceasefire_collapsed": ("Ceasefire agreed, then collapsed", "#E69F00"),
-    "ceasefire_holding": ("Ceasefire agreed and held", "#009E73"),
-}
+from sim.errors import UserError, writing
+from sim.model.labels import SERIES_COLOURS, Labels
+from sim.model.outcomes import OUTCOMES, PALETTE
+from sim.results.metadata import with_changes
+from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
 
 STYLE = {
     "font.size": 15, "axes.titlesize": 18, "axes.titleweight": "bold", "axes.labelsize": 16,
@@ -82,9 +75,13 @@ class Folder:
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
-        changed = sum(word == "--set" or word.startswith("--set=") for word in meta.get("argv") or [])
-        title += f" with {changed} --set change{'s' if changed > 1 else ''}" if changed else ""
+        title = with_changes(title, meta)
         return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
+
+    @cached_property
+    def labels(self) -> Labels:
+        """The words for this folder's outcomes, actors, issues and parameters."""
+        return Labels(self.scenario)
 
     def date(self, day: int):
         start = self.scenario.get("start_date")
@@ -130,9 +127,9 @@ def write_figures(folder: str | Path) -> list[Path]:
     """Write each figure of ``folder`` as PNG and SVG into ``folder/figures/``."""
     drawn = figures(folder)
     target = Path(folder) / "figures"
-    target.mkdir(exist_ok=True)
     written = []
-    with matplotlib.rc_context(STYLE):
+    with writing(target), matplotlib.rc_context(STYLE):
+        target.mkdir(exist_ok=True)
         for name, fig in drawn.items():
             for suffix, options in ((".png", {"dpi": 110}), (".svg", {})):
                 path = target / f"{name}{suffix}"
@@ -147,16 +144,21 @@ def _file_metadata(suffix: str) -> dict:
 
 
 def _figure(folder: Folder, title: str, subtitle: str | None = None, ncols: int = 1,
-            size=SIZE) -> tuple[Figure, list]:
+            nrows: int = 1, sharey: bool = False, size=SIZE) -> tuple[Figure, list]:
     """A figure with its title, a subtitle saying what is shown, and the caption line."""
     import textwrap
 
     fig = Figure(figsize=size, layout="constrained")
-    axes = fig.subplots(1, ncols, squeeze=False)[0].tolist()
+    # a margin of 0.1 inch round the edge, so that no text ends flush with it (a browser
+    # drawing the SVG with another font would cut it off)
+    fig.get_layout_engine().set(w_pad=0.1, h_pad=0.06)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=sharey).ravel().tolist()
     fig.suptitle(title, fontsize=20, fontweight="bold", x=0.01, ha="left")
     lines = [line for part in (subtitle or "").split("\n") for line in textwrap.wrap(part, 135)]
+    # the caption wraps too: a run's --set changes can make it long
+    lines += textwrap.wrap(folder.caption, 135, break_on_hyphens=False)
     # supxlabel: the layout engine keeps room for it below the axes
-    fig.supxlabel("\n".join([*lines, folder.caption]), x=0.01, ha="left", fontsize=12.5,
+    fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=12.5,
                   color="#333333", linespacing=1.4)
     return fig, axes
 
@@ -187,47 +189,49 @@ def run_figures(folder: Folder) -> dict[str, Figure]:
 
 def outcome_figure(folder: Folder, summary: pd.DataFrame) -> Figure:
     rows = summary[summary["metric"] == "outcome"].set_index("category")
-    order = [o for o in OUTCOME_STYLE if o in rows.index][::-1]
+    order = [o for o in OUTCOMES if o in rows.index][::-1]
+    labels = folder.labels
     fig, (ax,) = _figure(folder, "How often each outcome happens",
-                         "Bars: share of simulated runs; black lines: 95% intervals (Wilson). "
-                         + NOT_A_FORECAST)
-    _share_bars(ax, [OUTCOME_STYLE[o][0] for o in order], rows.loc[order],
-                [OUTCOME_STYLE[o][1] for o in order])
+                         "Bars: share of simulated runs; black lines: 95% intervals (Wilson); "
+                         "at the right: share (95% interval). " + NOT_A_FORECAST)
+    _share_bars(ax, [labels.outcome(o) for o in order], rows.loc[order],
+                [labels.colour(o) for o in order])
     ax.set_xlabel("Share of runs (%)")
     return fig
 
 
 def attendance_figure(folder: Folder, summary: pd.DataFrame) -> Figure:
-    actors = folder.scenario.get("actors", {})
     attended = summary[summary["metric"] == "attended"].set_index("category")
-    met = summary[summary["metric"] == "leaders_met"]
-    labels = [f"{actors.get(a, {}).get('leader', a)} ({actors.get(a, {}).get('name', a)})"
-              for a in attended.index]
-    table = pd.concat([attended, met.set_index("category")])
-    labels.append("All party leaders met")
-    colours = [OKABE_ITO[0]] * len(attended) + [OKABE_ITO[1]]
+    met = summary[summary["metric"] == "leaders_met"].set_index("category")
+    labels = [folder.labels.leader(a) for a in attended.index]
+    labels += [folder.labels.category("leaders_met", c) for c in met.index]
+    colours = [PALETTE["blue"]] * len(attended) + [PALETTE["reddish_purple"]] * len(met)
     fig, (ax,) = _figure(folder, "Which leaders come to the talks",
                          "Share of runs in which each leader attends; black lines: 95% "
-                         "intervals (Wilson).")
-    _share_bars(ax, labels[::-1], table.iloc[::-1], colours[::-1])
+                         "intervals (Wilson); at the right: share (95% interval).")
+    _share_bars(ax, labels[::-1], pd.concat([attended, met]).iloc[::-1], colours[::-1])
     ax.set_xlabel("Share of runs in which the leader attends (%)")
     return fig
 
 
 def _share_bars(ax, labels: list[str], rows: pd.DataFrame, colours: list[str]) -> None:
-    """Horizontal bars of shares (in %) with their intervals and a value at each bar."""
+    """Horizontal bars of shares (in %) with their intervals; the numbers stand in a column at
+    the right of the axes (tick labels of a second axis), where the layout keeps room for
+    them however long they are."""
     share, low, high = (100 * rows[c].to_numpy(dtype=float) for c in ("share", "ci_low", "ci_high"))
     y = np.arange(len(labels))
     ax.barh(y, share, color=colours, height=0.65)
     ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor="black",
                 elinewidth=2, capsize=6)
-    for yi, s, lo, hi in zip(y, share, low, high, strict=True):
-        ax.text(min(hi + 1.5, 101), yi, f"{s:.1f}%  ({lo:.1f}–{hi:.1f})", va="center",
-                fontsize=14)
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, 125)
+    ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 20))
     ax.grid(axis="y", visible=False)
+    numbers = ax.secondary_yaxis("right")
+    numbers.set_yticks(y, [f"{s:.1f}%  ({lo:.1f}–{hi:.1f})"
+                           for s, lo, hi in zip(share, low, high, strict=True)])
+    numbers.tick_params(length=0, pad=8)
+    numbers.spines["right"].set_visible(False)
 
 
 def _ceasefire_issue(scenario: dict) -> str | None:
@@ -256,25 +260,52 @@ def kaplan_meier(days: np.ndarray, collapsed: np.ndarray) -> tuple[np.ndarray, .
     return t, survival, np.clip(survival - 1.96 * se, 0, 1), np.clip(survival + 1.96 * se, 0, 1)
 
 
+def ceasefire_states(replicates: pd.DataFrame, issue: str, days: np.ndarray,
+                     term: int | None) -> pd.DataFrame:
+    """For each day, the share of ALL runs whose ceasefire is in force, has ended at its term
+    (held), or has collapsed, at the end of that day.
+
+    A ceasefire agreed on day a is in force from day a + 1; ``ceasefire_days`` counts its days
+    in force, the last of them the day it collapsed or reached its term (it is no longer in
+    force at the end of that day). One still in force at the horizon has neither ended.
+    The in-force share equals ``ceasefire_in_force`` of ``daily.csv`` (a test checks it).
+    """
+    agreed = replicates[replicates[f"agreed.{issue}"].astype(bool)]
+    start = agreed[f"day.{issue}"].to_numpy(dtype=int) + 1
+    length = agreed["ceasefire_days"].to_numpy(dtype=int)
+    collapsed = (agreed["outcome"].astype(str) == "ceasefire_collapsed").to_numpy()
+    at_term = ~collapsed & (length >= term) if term else np.zeros(len(agreed), dtype=bool)
+    last = start + length - 1
+    day = np.asarray(days)[:, None]
+    ended = (collapsed | at_term) & (day >= last)
+    runs = max(len(replicates), 1)
+    return pd.DataFrame({
+        "day": days,
+        "in_force": ((day >= start) & ~ended).sum(axis=1) / runs,
+        "held_to_term": (ended & at_term).sum(axis=1) / runs,
+        "collapsed": (ended & collapsed).sum(axis=1) / runs})
+
+
 def survival_figure(folder: Folder, replicates: pd.DataFrame, daily: pd.DataFrame,
                     issue: str) -> Figure:
     spec = folder.scenario["issues"][issue]
     agreed = replicates[replicates[f"agreed.{issue}"].astype(bool)]
     term = spec.get("duration_days")
     fig, (left, right) = _figure(
-        folder, f"Does the ceasefire last? ({spec.get('label', issue)})",
+        folder, f"Does the ceasefire last? ({folder.labels.issue(issue)})",
         "Left: of the runs in which a ceasefire was agreed, the share not yet collapsed after "
         "t days in force (Kaplan–Meier; a ceasefire that reached its term or the horizon "
-        "intact counts as surviving until then).\nRight: share of ALL runs with a ceasefire "
-        "in force on each day.", ncols=2)
+        "intact counts as surviving until then).\nRight: share of ALL runs whose ceasefire is "
+        "in force on each day (bottom) and, above it, of those whose ceasefire has ended: held "
+        "to its term, or collapsed.", ncols=2)
     left.set_title(f"Agreed ceasefires still in force\n({len(agreed):,} of "
                    f"{len(replicates):,} runs agreed one)", fontsize=15)
     if len(agreed):
         collapsed = (agreed["outcome"].astype(str) == "ceasefire_collapsed").to_numpy()
         t, s, lo, hi = kaplan_meier(agreed["ceasefire_days"].to_numpy(), collapsed)
-        left.fill_between(t, 100 * lo, 100 * hi, step="post", color=OKABE_ITO[0], alpha=0.2,
+        left.fill_between(t, 100 * lo, 100 * hi, step="post", color=PALETTE["blue"], alpha=0.2,
                           label="95% interval")
-        left.step(t, 100 * s, where="post", color=OKABE_ITO[0], linewidth=3,
+        left.step(t, 100 * s, where="post", color=PALETTE["blue"], linewidth=3,
                   label="Still in force")
         if term:
             left.axvline(term, color="black", linestyle=":", linewidth=2)
@@ -287,13 +318,29 @@ def survival_figure(folder: Folder, replicates: pd.DataFrame, daily: pd.DataFram
     left.set_xlabel("Days since the ceasefire began")
     left.set_ylabel("Share of agreed ceasefires (%)")
     left.set_ylim(0, 102)
-    right.set_title("Runs with a ceasefire in force\n(all runs, by date)", fontsize=15)
-    right.plot(daily["day"], 100 * daily["ceasefire_in_force"], color=OKABE_ITO[1],
-               linewidth=3)
-    right.set_ylabel("Share of all runs (%)")
-    right.set_ylim(0, max(1.0, 100 * daily["ceasefire_in_force"].max() * 1.15))
-    _day_axis(right, folder, daily["day"])
+    _ceasefire_states_panel(right, folder, replicates, daily, issue, term)
     return fig
+
+
+def _ceasefire_states_panel(ax, folder: Folder, replicates: pd.DataFrame, daily: pd.DataFrame,
+                            issue: str, term: int | None) -> None:
+    """Stacked: in force, ended at its term (held), collapsed; so that a ceasefire leaving the
+    "in force" band at the end of its term is seen to have held, not to have collapsed."""
+    states = ceasefire_states(replicates, issue, daily["day"].to_numpy(), term)
+    ended = f"Ended at its {term}-day term (held)" if term else None
+    bands = [("in_force", "In force", PALETTE["blue"]),
+             ("held_to_term", ended, folder.labels.colour("ceasefire_holding")),
+             ("collapsed", "Collapsed", folder.labels.colour("ceasefire_collapsed"))]
+    shown = [(c, label, colour) for c, label, colour in bands if label]
+    ax.stackplot(states["day"], *(100 * states[c] for c, _, _ in shown),
+                 labels=[label for _, label, _ in shown], colors=[c for _, _, c in shown],
+                 step="post")
+    ax.set_title("Runs with a ceasefire, by date\n(all runs)", fontsize=15)
+    ax.set_ylabel("Share of all runs (%)")
+    total = float(100 * states[["in_force", "held_to_term", "collapsed"]].sum(axis=1).max())
+    ax.set_ylim(0, max(1.0, total * 1.45))
+    ax.legend(loc="upper left", fontsize=12.5)
+    _day_axis(ax, folder, daily["day"], max_ticks=7)  # a half-width panel
 
 
 def _trust_pairs(daily: pd.DataFrame) -> list[tuple[str, str]]:
@@ -301,29 +348,53 @@ def _trust_pairs(daily: pd.DataFrame) -> list[tuple[str, str]]:
     return [m.groups() for c in daily.columns if (m := pattern.match(c))]
 
 
+TRUST_BAND = ("middle 80% of runs: 10th to 90th percentile, read from counts in 200 bins of "
+              "width 0.005 (each edge to within 0.005)")
+"""What the shaded trust band is (:data:`sim.model.outcomes.HISTOGRAM_BINS`): exact
+percentiles would need every replicate's trust for every day, too much memory at a million
+runs, while bin counts add up exactly over chunks."""
+
+
 def trust_figure(folder: Folder, daily: pd.DataFrame) -> Figure:
-    actors = folder.scenario.get("actors", {})
-    fig, (ax,) = _figure(folder, "How trust between the parties changes",
-                         "Trust = a party's belief (0–1) that the other is a reciprocating "
-                         "type. Lines: mean over runs; shaded: the middle 80% of runs "
-                         "(10th to 90th percentile).")
-    top = 0.0
-    for n, (i, j) in enumerate(_trust_pairs(daily)):
-        colour = OKABE_ITO[n % len(OKABE_ITO)]
-        label = f"{actors.get(i, {}).get('name', i)}'s trust in {actors.get(j, {}).get('name', j)}"
+    """One panel per pair (i trusts j), so that no line hides another and no two bands mix
+    into a colour the legend does not show."""
+    pairs = _trust_pairs(daily)
+    ncols = min(2, len(pairs))
+    nrows = -(-len(pairs) // ncols)
+    fig, axes = _figure(folder, "How trust between the parties changes",
+                        "Trust = a party's belief (0–1) that the other is a reciprocating "
+                        f"type. Line: mean over runs; shaded: the {TRUST_BAND}.",
+                        ncols=ncols, nrows=nrows, sharey=True)
+    top = max(daily[f"trust.{i}.{j}{end}"].max() for i, j in pairs
+              for end in ("", ".p90") if f"trust.{i}.{j}{end}" in daily)
+    for ax, (i, j) in zip(axes, pairs, strict=False):
         base = f"trust.{i}.{j}"
         if f"{base}.p10" in daily:
             ax.fill_between(daily["day"], daily[f"{base}.p10"], daily[f"{base}.p90"],
-                            color=colour, alpha=0.18, linewidth=0)
-            top = max(top, daily[f"{base}.p90"].max())
-        ax.plot(daily["day"], daily[base], color=colour, linewidth=3, label=label)
-        top = max(top, daily[base].max())
-    _mark_sessions(ax, folder)
-    ax.set_ylabel("Trust (0 = none, 1 = full)")
-    ax.set_ylim(0, min(1.0, top * 1.15 + 0.02))
-    ax.legend(loc="lower right")
-    _day_axis(ax, folder, daily["day"])
+                            color=PALETTE["blue"], alpha=0.25, linewidth=0,
+                            label="Middle 80% of runs: 10th–90th\npercentile (to within 0.005)")
+        ax.plot(daily["day"], daily[base], color=PALETTE["blue"], linewidth=3,
+                label="Mean over runs")
+        _mark_sessions(ax, folder)
+        ax.set_title(_wrap(folder.labels.trust(i, j), 40), fontsize=15 if nrows == 1 else 13)
+        ax.set_ylim(0, min(1.0, top * 1.15 + 0.02))
+        _day_axis(ax, folder, daily["day"], max_ticks=13 if ncols == 1 else 5)
+    for ax in axes[len(pairs):]:
+        ax.set_visible(False)
+    for ax in axes[: len(pairs) - ncols]:  # one day axis label per column, at the bottom
+        ax.set_xlabel("")
+    for ax in axes[::ncols]:
+        ax.set_ylabel("Trust (0 = none, 1 = full)" if nrows == 1 else "Trust")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside right upper", fontsize=12.5)
     return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """A title on as many lines as it needs to fit a panel (names can be long)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
 def _mark_sessions(ax, folder: Folder) -> None:
@@ -334,11 +405,15 @@ def _mark_sessions(ax, folder: Folder) -> None:
                    label="Negotiation session" if s == 0 else None)
 
 
-def _day_axis(ax, folder: Folder, days: pd.Series) -> None:
-    """Days on the x axis, with the calendar date under each tick when there is one."""
+def _day_axis(ax, folder: Folder, days: pd.Series, max_ticks: int = 13) -> None:
+    """Days on the x axis, with the calendar date under each tick when there is one: a tick
+    every week, or every 2, 4, 8 ... weeks, so that at most ``max_ticks`` labels share the
+    axis and none overlaps (a horizon of a year gets a tick every 8 weeks in a half panel)."""
     first, last = int(days.min()), int(days.max())
-    step = 7 if last - first <= 63 else 14
-    ticks = [d for d in range(0, last + 1, step)]
+    step = 7
+    while last // step + 1 > max_ticks:
+        step *= 2
+    ticks = list(range(0, last + 1, step))
     if first <= -step // 2:  # a tick at the first announcement day unless it crowds day 0
         ticks = [first, *ticks]
     labels = []
@@ -353,11 +428,33 @@ def _day_axis(ax, folder: Folder, days: pd.Series) -> None:
 # -- a comparison --------------------------------------------------------------------------
 
 
+COMPARE_GROUPS = {
+    "outcomes": (("outcome",), "Outcome shares in each scenario",
+                 "How each scenario changes the outcomes, compared with {baseline}"),
+    "attendance": (("attended", "leaders_met", "agreed"),
+                   "Leaders attending and issues agreed in each scenario",
+                   "Who comes and what is agreed: the change from {baseline}"),
+}
+"""The rows each pair of compare figures shows: metrics, the shares' title, the
+differences' title. Files: ``compare_outcomes``, ``compare_differences``,
+``compare_attendance``, ``compare_attendance_differences``."""
+
+
 def compare_figures(folder: Folder) -> dict[str, Figure]:
     shares = pd.read_csv(folder.path / "shares.csv")
     differences = pd.read_csv(folder.path / "differences.csv")
-    return {"compare_outcomes": compare_shares_figure(folder, shares),
-            "compare_differences": compare_differences_figure(folder, differences)}
+    drawn = {}
+    for group, (metrics, shares_title, diff_title) in COMPARE_GROUPS.items():
+        mine = shares[shares["metric"].isin(metrics)]
+        if mine.empty:
+            continue
+        name = "compare_outcomes" if group == "outcomes" else f"compare_{group}"
+        drawn[name] = compare_shares_figure(folder, mine, shares_title)
+        diffs = differences[differences["metric"].isin(metrics)]
+        if not diffs.empty:
+            diff_name = "compare_differences" if group == "outcomes" else f"{name}_differences"
+            drawn[diff_name] = compare_differences_figure(folder, diffs, diff_title)
+    return drawn
 
 
 def _labels(folder: Folder, table: pd.DataFrame) -> list[str]:
@@ -365,61 +462,83 @@ def _labels(folder: Folder, table: pd.DataFrame) -> list[str]:
     return given or list(dict.fromkeys(table["scenario"]))
 
 
-def compare_shares_figure(folder: Folder, shares: pd.DataFrame) -> Figure:
-    rows = shares[shares["metric"] == "outcome"]
-    labels = _labels(folder, rows)
-    outcomes = [o for o in OUTCOME_STYLE if o in set(rows["category"])][::-1]
-    fig, (ax,) = _figure(folder, "Outcome shares in each scenario",
+def _compare_rows(folder: Folder, table: pd.DataFrame) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (metric, category) rows of a compare table, top row last (barh draws bottom-up),
+    and how each reads on its own."""
+    rows = list(dict.fromkeys(zip(table["metric"], table["category"], strict=True)))
+    if rows and rows[0][0] == "outcome":
+        rows = [("outcome", o) for o in OUTCOMES if ("outcome", o) in rows]
+    rows = rows[::-1]
+    return rows, [folder.labels.row(m, c) for m, c in rows]
+
+
+def _by_row(table: pd.DataFrame, rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return table.set_index(["metric", "category"]).reindex(pd.MultiIndex.from_tuples(rows))
+
+
+def compare_shares_figure(folder: Folder, shares: pd.DataFrame,
+                          title: str = COMPARE_GROUPS["outcomes"][1]) -> Figure:
+    labels = _labels(folder, shares)
+    rows, names = _compare_rows(folder, shares)
+    fig, (ax,) = _figure(folder, title,
                          "Bars: share of runs; black lines: 95% intervals (Wilson). Every "
                          "scenario uses the same seed. " + NOT_A_FORECAST)
     height = 0.8 / len(labels)
     for n, label in enumerate(labels):
-        mine = rows[rows["scenario"] == label].set_index("category").reindex(outcomes)
-        y = np.arange(len(outcomes)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
+        mine = _by_row(shares[shares["scenario"] == label], rows)
+        y = np.arange(len(rows)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
         share = 100 * mine["share"].to_numpy(dtype=float)
         low, high = 100 * mine["ci_low"].to_numpy(dtype=float), 100 * mine["ci_high"].to_numpy(dtype=float)
-        ax.barh(y, share, height=height * 0.92, color=OKABE_ITO[n % len(OKABE_ITO)], label=label)
+        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        ax.barh(y, share, height=height * 0.92, color=colour, label=label)
         ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor="black",
                     elinewidth=1.5, capsize=4)
         for yi, s in zip(y, share, strict=True):
             ax.text(s + 1.5, yi, f"{s:.1f}%", va="center", fontsize=12)
-    ax.set_yticks(np.arange(len(outcomes)), [OUTCOME_STYLE[o][0] for o in outcomes])
+    ax.set_yticks(np.arange(len(rows)), names)
     ax.set_xlim(0, 110)
+    ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel("Share of runs (%)")
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside right center", title="Scenario")
     return fig
 
 
-def compare_differences_figure(folder: Folder, differences: pd.DataFrame) -> Figure:
-    rows = differences[differences["metric"] == "outcome"]
-    labels = [s for s in _labels(folder, rows) if s in set(rows["scenario"])]
-    baseline = rows["baseline"].iloc[0] if len(rows) else "the first scenario"
-    outcomes = [o for o in OUTCOME_STYLE if o in set(rows["category"])][::-1]
+def compare_differences_figure(folder: Folder, differences: pd.DataFrame,
+                               title: str = COMPARE_GROUPS["outcomes"][2]) -> Figure:
+    labels = [s for s in _labels(folder, differences) if s in set(differences["scenario"])]
+    baseline = (differences["baseline"].iloc[0] if len(differences)
+                else "the first scenario")
+    rows, names = _compare_rows(folder, differences)
     fig, (ax,) = _figure(
-        folder, f"How each scenario changes the outcomes, compared with {baseline}",
+        folder, title.format(baseline=baseline),
         "Dots: difference in share (percentage points) from the first scenario, paired run by "
         "run (same random draws); lines: 95% intervals.\nFilled dots: the interval excludes "
         "zero; hollow: the difference could be zero.")
     height = 0.8 / max(len(labels), 1)
     for n, label in enumerate(labels):
-        mine = rows[rows["scenario"] == label].set_index("category").reindex(outcomes)
-        y = np.arange(len(outcomes)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
+        mine = _by_row(differences[differences["scenario"] == label], rows)
+        y = np.arange(len(rows)) + (len(labels) - 1 - n - (len(labels) - 1) / 2) * height
         diff = 100 * mine["diff"].to_numpy(dtype=float)
         low, high = 100 * mine["ci_low"].to_numpy(dtype=float), 100 * mine["ci_high"].to_numpy(dtype=float)
-        colour = OKABE_ITO[(n + 1) % len(OKABE_ITO)]
+        # the colour of this scenario in the shares figure (the baseline has the first)
+        colour = SERIES_COLOURS[(n + 1) % len(SERIES_COLOURS)]
         ax.errorbar(diff, y, xerr=[diff - low, high - diff], fmt="none", ecolor=colour,
                     elinewidth=3, capsize=5)
         significant = (low > 0) | (high < 0)
         ax.scatter(diff, y, s=140, color=colour, zorder=3, label=f"{label} − {baseline}",
                    facecolors=[colour if s else "white" for s in significant], linewidths=2.5)
-        for yi, d in zip(y, diff, strict=True):
-            ax.annotate(f"{d:+.1f}", (d, yi), xytext=(0, 10), textcoords="offset points",
-                        ha="center", fontsize=12)
-    ax.axvline(0, color="black", linewidth=1.5)
-    ax.set_yticks(np.arange(len(outcomes)), [OUTCOME_STYLE[o][0] for o in outcomes])
+        for yi, d, hi in zip(y, diff, high, strict=True):
+            # right of the interval, on a white ground: the zero line cannot strike it out
+            # and the next row's dot cannot touch it
+            ax.annotate(f"{d:+.1f}", (hi, yi), xytext=(9, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=12, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none"})
+    ax.axvline(0, color="black", linewidth=1.5, zorder=1)
+    ax.set_yticks(np.arange(len(rows)), names)
     ax.set_xlabel("Difference in share of runs (percentage points)")
-    limit = max(1.0, float(np.nanmax(np.abs(100 * rows[["ci_low", "ci_high"]].to_numpy(
+    limit = max(1.0, float(np.nanmax(np.abs(100 * differences[["ci_low", "ci_high"]].to_numpy(
         dtype=float)), initial=0.0)) * 1.2)
     ax.set_xlim(-limit, limit)
     ax.grid(axis="y", visible=False)
@@ -428,35 +547,6 @@ def compare_differences_figure(folder: Folder, differences: pd.DataFrame) -> Fig
 
 
 # -- a sweep -------------------------------------------------------------------------------
-
-
-SHARE_SUFFIXES = (".share", ".ci_low", ".ci_high")
-OTHER_COLUMNS = {"point", "runs", "n"}
-
-
-def sweep_parameters(points: pd.DataFrame) -> list[str]:
-    """The parameter columns of ``points.csv``: everything but the outputs' columns."""
-    return [c for c in points.columns
-            if not c.endswith(SHARE_SUFFIXES) and c not in OTHER_COLUMNS]
-
-
-def sweep_outputs(points: pd.DataFrame) -> list[str]:
-    return [c.removesuffix(".share") for c in points.columns if c.endswith(".share")]
-
-
-def tied_parameters(points: pd.DataFrame) -> pd.DataFrame:
-    """Merge parameter columns that always hold the same values (``same_as`` in a sweep
-    file) into one axis named after both, e.g. ``trust.ukraine.russia = trust.russia.ukraine``."""
-    kept: list[str] = []
-    for column in sweep_parameters(points):
-        twin = next((k for k in kept if points[k].equals(points[column])), None)
-        if twin is None:
-            kept.append(column)
-            continue
-        merged = f"{twin} = {column}"
-        points = points.drop(columns=column).rename(columns={twin: merged})
-        kept[kept.index(twin)] = merged
-    return points
 
 
 def sweep_figures(folder: Folder) -> dict[str, Figure]:
@@ -478,43 +568,60 @@ def sweep_figures(folder: Folder) -> dict[str, Figure]:
     return drawn
 
 
-def _output_label(output: str) -> str:
-    return OUTCOME_STYLE.get(output, (output.replace("_", " "), None))[0]
+def _output_colours(folder: Folder, outputs: list[str]) -> list[str]:
+    """An outcome's own colour; any other output one that no outcome has, so that a colour
+    means one outcome in every figure."""
+    taken = {folder.labels.colour(o) for o in OUTCOMES}
+    free = iter([c for c in SERIES_COLOURS if c not in taken] * len(outputs))
+    return [folder.labels.colour(o) if o in OUTCOMES else next(free) for o in outputs]
+
+
+def _explained(folder: Folder, parameters: list[str], axes: list[str]) -> str:
+    """One line per swept parameter: its axis, label, dotted path and what it means."""
+    lines = []
+    for axis, parameter in zip(axes, parameters, strict=True):
+        paths = parameter.split(" = ")
+        what = folder.labels.explanation(paths[0])
+        tied = ", set equal" if len(paths) > 1 else ""
+        lines.append(f"{axis}: {folder.labels.parameter(parameter)}{tied} "
+                     f"({' = '.join(paths)}). {what}".rstrip())
+    return "\n".join(lines)
 
 
 def sweep_line_figure(folder: Folder, points: pd.DataFrame, parameter: str,
                       outputs: list[str]) -> Figure:
-    fig, (ax,) = _figure(folder, f"Outcome shares as {parameter} changes",
+    label = folder.labels.parameter(parameter)
+    fig, (ax,) = _figure(folder, f"Shares of runs as {label} changes",
                          "Lines: share of runs at each value; shaded: 95% intervals. "
-                         + NOT_A_FORECAST)
+                         + NOT_A_FORECAST + "\n" + _explained(folder, [parameter], ["x"]))
     numeric = pd.api.types.is_numeric_dtype(points[parameter])
     table = points.sort_values(parameter) if numeric else points
     x = table[parameter].to_numpy() if numeric else np.arange(len(table))
-    for n, output in enumerate(outputs):
-        colour = OUTCOME_STYLE.get(output, (None, OKABE_ITO[n % len(OKABE_ITO)]))[1]
+    for output, colour in zip(outputs, _output_colours(folder, outputs), strict=True):
         ax.fill_between(x, 100 * table[f"{output}.ci_low"], 100 * table[f"{output}.ci_high"],
                         color=colour, alpha=0.2, linewidth=0)
         ax.plot(x, 100 * table[f"{output}.share"], color=colour, linewidth=3, marker="o",
-                label=_output_label(output))
+                label=folder.labels.output(output))
     if not numeric:
         ax.set_xticks(x, table[parameter].astype(str))
-    ax.set_xlabel(f"{parameter} (value set in the scenario)")
+    ax.set_xlabel(label)
     ax.set_ylabel("Share of runs (%)")
     ax.set_ylim(0, 100)
-    ax.legend(loc="best")
+    fig.legend(loc="outside right center")
     return fig
 
 
 def sweep_heatmap_figure(folder: Folder, points: pd.DataFrame, parameters: list[str],
                          output: str) -> Figure:
     px, py = parameters
-    fig, (ax,) = _figure(folder, f"{_output_label(output)}: share of runs over two parameters",
+    fig, (ax,) = _figure(folder, f"{folder.labels.output(output)}: share of runs",
                          "Colour and number: share of runs (%) at each combination. "
-                         + NOT_A_FORECAST)
+                         + NOT_A_FORECAST + "\n" + _explained(folder, parameters, ["x", "y"]))
     grid = points.pivot_table(index=py, columns=px, values=f"{output}.share", aggfunc="mean")
+    largest = 100 * float(points[f"{output}.share"].max())
     # the colour scale spans 0 to the largest share (at least 5%), so that small shares
     # still show their differences; the numbers in the cells give the exact values
-    top = max(5.0, float(np.ceil(100 * points[f"{output}.share"].max())))
+    top = max(5.0, float(np.ceil(largest)))
     if grid.isna().to_numpy().any() or grid.size > 400:  # not a grid: scattered points
         cloud = ax.scatter(points[px], points[py], c=100 * points[f"{output}.share"], s=90,
                            cmap="viridis", vmin=0, vmax=top)
@@ -525,14 +632,21 @@ def sweep_heatmap_figure(folder: Folder, points: pd.DataFrame, parameters: list[
         ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns])
         ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
         if grid.size <= 100:
+            decimals = cell_decimals(largest)
             for (r, c), v in np.ndenumerate(100 * grid.to_numpy()):
-                ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=12,
+                ax.text(c, r, f"{v:.{decimals}f}", ha="center", va="center", fontsize=12,
                         color="white" if v < 0.6 * top else "black")
         fig.colorbar(image, ax=ax, label="Share of runs (%)")
         ax.grid(False)
-    ax.set_xlabel(px)
-    ax.set_ylabel(py)
+    ax.set_xlabel(folder.labels.parameter(px))
+    ax.set_ylabel(folder.labels.parameter(py))
     return fig
+
+
+def cell_decimals(largest: float) -> int:
+    """Decimals of the shares (in %) written in heatmap cells: one, or two when every share is
+    below 1%, so that cells of 0.4% and 1.6% do not both read as whole numbers."""
+    return 2 if largest < 1 else 1
 
 
 def _tick(value) -> str:
@@ -551,7 +665,7 @@ def sensitivity_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figu
     main = "ST" if "ST" in kinds else kinds[0]
     parameters = (table[table["index"] == main].sort_values("value")["parameter"].tolist())
     fig, (ax,) = _figure(folder, f"Which assumption matters most for "
-                                 f"'{_output_label(output)}'?",
+                                 f"'{folder.labels.output(output)}'?",
                          "Bars: sensitivity index of each parameter; black lines: 95% "
                          "confidence intervals (bootstrap). Longer bar = the output depends "
                          "more on that parameter.")
@@ -560,10 +674,11 @@ def sensitivity_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figu
         rows = table[table["index"] == kind].set_index("parameter").reindex(parameters)
         y = np.arange(len(parameters)) - (n - (len(kinds) - 1) / 2) * height
         value, conf = rows["value"].to_numpy(dtype=float), rows["conf"].to_numpy(dtype=float)
-        ax.barh(y, value, height=height * 0.9, color=OKABE_ITO[n], label=SENSITIVITY_WORDS[kind])
+        ax.barh(y, value, height=height * 0.9, color=SERIES_COLOURS[n],
+                label=SENSITIVITY_WORDS[kind])
         ax.errorbar(value, y, xerr=np.nan_to_num(conf), fmt="none", ecolor="black",
                     elinewidth=1.5, capsize=4)
-    ax.set_yticks(np.arange(len(parameters)), parameters)
+    ax.set_yticks(np.arange(len(parameters)), [folder.labels.parameter(p) for p in parameters])
     ax.axvline(0, color="black", linewidth=1)
     ax.set_xlabel("Index value" + (" (share of the output's variance)" if main != "mu_star"
                                    else " (change in share per unit of range)"))

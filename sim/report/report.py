@@ -16,11 +16,17 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
+from string import Template
 
 import matplotlib
 import pandas as pd
 
+from sim.errors import writing
+from sim.model.outcomes import PALETTE
 from sim.report import plots
+from sim.results.comparison import value_text, yaml_text
+from sim.results.metadata import with_changes
+from sim.results.sweep import sweep_outputs, sweep_parameters
 
 NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and are not "
                   "forecasts: they say how often each outcome happens in a model built on "
@@ -29,11 +35,12 @@ NOT_A_FORECAST = ("Outcome shares are conditional on the stated assumptions and 
 DROPPED_OPTIONS = {"--out", "--resume", "--workers", "-w", "--chunk-size", "--dask"}
 """Options that change where or how fast a run is computed, never its numbers."""
 
-CSS = """
+# the palette's colours by name ($blue, $orange), from the one table in sim.model.outcomes
+CSS = Template("""
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
        max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
 h1 { font-size: 1.8rem; margin-bottom: .2rem; }
-h2 { font-size: 1.35rem; border-bottom: 2px solid #0072B2; padding-bottom: .2rem; margin-top: 2.2rem; }
+h2 { font-size: 1.35rem; border-bottom: 2px solid $blue; padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { font-size: 1.1rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; vertical-align: top; }
@@ -41,7 +48,7 @@ th { background: #f2f6fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: .9rem; }
 pre { background: #f5f5f5; padding: .7rem; overflow-x: auto; white-space: pre-wrap; }
-.caveat { background: #fff4e0; border-left: 5px solid #E69F00; padding: .6rem .9rem; font-weight: 600; }
+.caveat { background: #fff4e0; border-left: 5px solid $orange; padding: .6rem .9rem; font-weight: 600; }
 .lead { color: #444; }
 figure { margin: 1.2rem 0; }
 figure svg { width: 100%; height: auto; }
@@ -53,14 +60,16 @@ table.params th:nth-child(4) { width: 16%; }
 table.params td:first-child { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace;
                               font-size: .8rem; overflow-wrap: anywhere; }
 @media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
-"""
+""").substitute(PALETTE)
 
 
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
     opened = plots.open_folder(folder)
     target = Path(out) if out is not None else opened.path / "report.html"
-    target.write_text(render(opened), encoding="utf-8")
+    text = render(opened)
+    with writing(target):
+        target.write_text(text, encoding="utf-8")
     return target
 
 
@@ -85,7 +94,7 @@ def _title(opened: plots.Folder) -> str:
         return "Comparison: " + " vs ".join(s["label"] for s in meta["scenarios"])
     if opened.kind == "sweep":
         return f"Sweep over {title or plots._stem(meta)}"
-    return title or plots._stem(meta)
+    return with_changes(title or plots._stem(meta), meta)
 
 
 def _header(opened: plots.Folder) -> str:
@@ -107,6 +116,8 @@ def _what_was_run(opened: plots.Folder) -> str:
                      + f" (differences are taken from {meta['scenarios'][0]['label']})"))
     else:
         rows.append(("Scenario", f"{plots._stem(meta)}: {opened.scenario.get('title', '')}"))
+    if meta.get("overrides"):
+        rows.append(("Changed with --set", "; ".join(meta["overrides"])))
     runs = int(meta["runs"])
     rows += [("Runs", f"{runs:,}" + (" per scenario" if opened.kind == "compare" else "")
               + (" per point" if opened.kind == "sweep" else "")),
@@ -147,21 +158,17 @@ def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1,
 
 def _run_results(opened: plots.Folder) -> list[str]:
     summary = pd.read_csv(opened.path / "summary.csv")
-    actors = opened.scenario.get("actors", {})
-    issues = opened.scenario.get("issues", {})
+    labels = opened.labels
 
-    def rows(metric: str, label) -> list[list[str]]:
+    def rows(metric: str, with_id: bool = False) -> list[list[str]]:
         table = summary[summary["metric"] == metric]
-        return [[label(r.category), _pct(r.share), _interval(r.ci_low, r.ci_high)]
-                for r in table.itertuples()]
-
-    def leader(a: str) -> str:
-        return f"{actors.get(a, {}).get('leader', a)} ({actors.get(a, {}).get('name', a)})"
+        return [[labels.category(metric, r.category) + (f" ({r.category})" if with_id else ""),
+                 _pct(r.share), _interval(r.ci_low, r.ci_high)] for r in table.itertuples()]
 
     header = ["", "Share of runs", "95% interval"]
-    outcome = rows("outcome", lambda o: plots.OUTCOME_STYLE.get(o, (o,))[0] + f" ({o})")
-    attendance = rows("attended", leader) + rows("leaders_met", lambda _: "All party leaders met")
-    agreed = rows("agreed", lambda k: issues.get(k, {}).get("label", k))
+    outcome = rows("outcome", with_id=True)
+    attendance = rows("attended") + rows("leaders_met")
+    agreed = rows("agreed")
     return ["<h2>Results</h2>",
             f"<p>Each share counts the runs (simulated histories) with that result, out of "
             f"{int(opened.metadata['runs']):,}; the 95% intervals (Wilson) show how much the "
@@ -175,28 +182,27 @@ def _compare_results(opened: plots.Folder) -> list[str]:
     shares = pd.read_csv(opened.path / "shares.csv")
     differences = pd.read_csv(opened.path / "differences.csv")
     labels = [s["label"] for s in opened.metadata["scenarios"]]
-    outcome = shares[shares["metric"] == "outcome"]
     share_rows = []
-    for category in dict.fromkeys(outcome["category"]):
-        mine = outcome[outcome["category"] == category].set_index("scenario")
-        share_rows.append([plots.OUTCOME_STYLE.get(category, (category,))[0], *[
+    for (metric, category), mine in shares.groupby(["metric", "category"], sort=False):
+        mine = mine.set_index("scenario")
+        share_rows.append([opened.labels.row(metric, category), *[
             f"{_pct(mine.loc[s, 'share'])} ({_interval(mine.loc[s, 'ci_low'], mine.loc[s, 'ci_high'])})"
-            for s in labels]])
+            if s in mine.index else "–" for s in labels]])
     diff_rows = []
-    for r in differences[differences["metric"] == "outcome"].itertuples():
+    for r in differences.itertuples():
         mark = "yes" if str(r.significant).lower() == "true" else "no"
-        diff_rows.append([plots.OUTCOME_STYLE.get(r.category, (r.category,))[0],
+        diff_rows.append([opened.labels.row(r.metric, r.category),
                           f"{r.scenario} − {r.baseline}", f"{100 * r.diff:+.1f} pp",
                           f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f} pp", mark])
     parts = ["<h2>Results</h2>", _differing(opened),
-             "<h3>Outcome shares (95% interval)</h3>",
-             _table(["Outcome", *labels], share_rows),
+             "<h3>Shares of runs (95% interval)</h3>",
+             _table(["", *labels], share_rows),
              "<h3>Differences from the first scenario</h3>",
              "<p>Every scenario ran with the same seed, so run k of each drew the same random "
              "numbers: differences are measured run by run (paired), which makes their "
              "intervals much narrower than for independent samples. pp = percentage points."
              "</p>",
-             _table(["Outcome", "Difference", "Change", "95% interval", "Excludes zero?"],
+             _table(["", "Difference", "Change", "95% interval", "Excludes zero?"],
                     diff_rows, numeric_from=2)]
     return parts
 
@@ -208,19 +214,10 @@ def _differing(opened: plots.Folder) -> str:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     if table.empty:
         return "<p>The scenarios do not differ in any parameter.</p>"
-    rows = [[r[0], *map(_json_value, r[1:])] for r in table.itertuples(index=False)]
+    rows = [[f"{opened.labels.parameter(r[0])} ({r[0]})", *map(value_text, r[1:])]
+            for r in table.itertuples(index=False)]
     return ("<h3>Where the scenarios differ</h3>"
             + _table(["Parameter", *table.columns[1:]], rows))
-
-
-def _json_value(text: str) -> str:
-    """A value of parameters.csv (JSON text) as a student would write it in YAML."""
-    import json
-
-    try:
-        return _yaml_text(json.loads(text))
-    except ValueError:
-        return text  # "(absent)"
 
 
 SWEEP_TABLE_ROWS = 40
@@ -229,19 +226,23 @@ SWEEP_TABLE_ROWS = 40
 
 def _sweep_results(opened: plots.Folder) -> list[str]:
     points = pd.read_csv(opened.path / "points.csv")
-    parameters, outputs = plots.sweep_parameters(points), plots.sweep_outputs(points)
+    parameters, outputs = sweep_parameters(points), sweep_outputs(points)
+    labels = opened.labels
     shown = points.head(SWEEP_TABLE_ROWS)
     rows = [[*(plots._tick(r[p]) for p in parameters),
              *(f"{_pct(r[f'{o}.share'])} ({_interval(r[f'{o}.ci_low'], r[f'{o}.ci_high'])})"
                for o in outputs)] for _, r in shown.iterrows()]
+    header = [*(f"{labels.parameter(p)} ({p})" for p in parameters),
+              *(labels.output(o) for o in outputs)]
     parts = ["<h2>Results</h2>",
              f"<h3>Points ({len(shown)} of {len(points):,} shown; all in points.csv)</h3>",
-             _table([*parameters, *outputs], rows, numeric_from=0)]
+             _table(header, rows, numeric_from=0)]
     indices = opened.path / "indices.csv"
     if indices.is_file():
         table = pd.read_csv(indices)
-        rows = [[r.output, r.parameter, r.index, f"{r.value:.3f}",
-                 "" if pd.isna(r.conf) else f"±{r.conf:.3f}"] for r in table.itertuples()]
+        rows = [[labels.output(r.output), f"{labels.parameter(r.parameter)} ({r.parameter})",
+                 r.index, f"{r.value:.3f}", "" if pd.isna(r.conf) else f"±{r.conf:.3f}"]
+                for r in table.itertuples()]
         parts += ["<h3>Sensitivity indices</h3>",
                   _table(["Output", "Parameter", "Index", "Value", "95% interval"], rows,
                          numeric_from=3)]
@@ -298,7 +299,7 @@ def parameter_rows(scenario: dict) -> list[tuple[str, list[list[str]]]]:
         if path[0] in ("title", "description"):
             continue
         doc = _field_doc(path, scenario)
-        row = [".".join(map(str, path)), _yaml_text(value), doc[0], doc[1]]
+        row = [".".join(map(str, path)), yaml_text(value), doc[0], doc[1]]
         groups.setdefault(_group(path, scenario), []).append(row)
     return list(groups.items())
 
@@ -331,16 +332,6 @@ def _field_doc(path: tuple, scenario: dict) -> tuple[str, str]:
         return "", ""
     doc = field_doc(path, scenario)
     return (doc.description, doc.unit) if doc else ("", "")
-
-
-def _yaml_text(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict) and not value:
-        return "{}"
-    return str(value)
 
 
 # -- how to reproduce ----------------------------------------------------------------------

@@ -31,14 +31,6 @@ FIND_LIMIT = 200_000
 FIND_CHUNKS = (500, 2_000, 10_000, 50_000)
 """Chunk sizes of the ``--find`` search: small first (common outcomes are found at once)."""
 
-OUTCOME_WORDS = {
-    "no_talks": "no talks (a party sent no delegation)",
-    "no_agreement": "no agreement",
-    "exchange_only": "a prisoner exchange but no ceasefire",
-    "ceasefire_collapsed": "a ceasefire that collapsed",
-    "ceasefire_holding": "a ceasefire that held",
-}
-
 REASON_WORDS = {
     "no_talks": "no talks were held",
     "not_opened": "it never came to the table (what it waits for was not agreed in time)",
@@ -123,8 +115,11 @@ def find_replicate(scenario, seed: int, outcome: str, limit: int = FIND_LIMIT) -
     from sim.model import simulate_chunk
     from sim.model.outcomes import OUTCOMES
 
+    from sim.scenario.problems import did_you_mean
+
     if outcome not in OUTCOMES:
-        raise UserError(f"unknown outcome {outcome!r}: choose one of {', '.join(OUTCOMES)}")
+        raise UserError(f"unknown outcome {outcome!r}{did_you_mean(outcome, OUTCOMES) or ':'} "
+                        f"choose one of {', '.join(OUTCOMES)}")
     first = 0
     for size in _chunk_sizes():
         if first >= limit:
@@ -149,11 +144,15 @@ def _chunk_sizes():
 
 
 class _Words:
-    """Names, dates and number formats of one scenario, for sentences."""
+    """Names, dates and number formats of one scenario, for sentences (names by the rules of
+    :class:`sim.model.labels.Labels`, as in every table and figure)."""
 
     def __init__(self, model) -> None:
+        from sim.model.labels import Labels
+
         self.config = model.config
         self.start = model.config.start_date
+        self.labels = Labels(model.config)
 
     def date(self, day: int) -> str | None:
         return None if self.start is None else (self.start + dt.timedelta(days=day)).isoformat()
@@ -166,14 +165,13 @@ class _Words:
         return f"Day {day} · {date:%a} {date.day} {date:%b %Y}"
 
     def name(self, actor: str) -> str:
-        return self.config.actors[actor].name
+        return self.labels.actor(actor)
 
     def leader(self, actor: str) -> str:
-        a = self.config.actors[actor]
-        return f"{a.leader} ({a.name})"
+        return self.labels.leader(actor)
 
     def issue(self, issue: str) -> str:
-        return self.config.issues[issue].label
+        return self.labels.issue(issue)
 
     def kind(self, issue: str) -> str:
         return self.config.issues[issue].kind
@@ -253,13 +251,14 @@ def _opening(model) -> list[Event]:
 def _ending(model) -> Event:
     words, record, cfg = _Words(model), model.outcome_record, model.config
     last = model.calendar.horizon_days - 1
-    parts = [f"End of the horizon (day {last}). Outcome: {record['outcome']}, "
-             f"{OUTCOME_WORDS[record['outcome']]}."]
+    parts = [f"End of the horizon (day {last}). Outcome: "
+             f"{words.labels.outcome(record['outcome'])} ({record['outcome']})."]
     if model.ceasefire is not None and record[f"agreed.{model.ceasefire}"]:
         parts.append(f"Ceasefire days in force: {record['ceasefire_days']}.")
     if model.exchanges:
-        parts.append(f"Share of an all-for-all exchange delivered: "
-                     f"{_lvl(record['exchanged_share'])}.")
+        exchanges = " and ".join(words.issue(k) for k in model.exchanges)
+        parts.append(f"{exchanges}: {_lvl(record['exchanged_share'])} of the full exchange "
+                     "delivered.")
     parts.append("Violations: " + ", ".join(
         f"{words.name(p)} {record[f'violations.{p}']}" for p in cfg.parties) + ".")
     parts.append("Final trust: " + "; ".join(
@@ -613,8 +612,9 @@ def to_text(story: Trace, width: int = 100) -> str:
         if when != heading:
             lines += ["", when]
             heading = when
+        # a label such as "30-day ceasefire" is never split at its hyphen
         lines += textwrap.wrap(event.text, width=width, initial_indent="  ",
-                               subsequent_indent="    ")
+                               subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ where a scenario has no such path.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +59,38 @@ class Comparison:
     def labels(self) -> list[str]:
         return [s["label"] for s in self.metadata["scenarios"]]
 
+    @property
+    def scenario(self) -> dict:
+        """The first scenario (the baseline), resolved, as a plain dict (``scenario.yaml``); empty
+        before the folder is written."""
+        return files.read_scenario(self.path) if self.path is not None else {}
+
     def save_tables(self, folder: Path) -> None:
         """Write every table of the folder (metadata and scenarios are written earlier)."""
         files.write_table(folder, "parameters", self.parameters)
         files.write_table(folder, "shares", self.shares, json_too=True)
         files.write_table(folder, "differences", self.differences, json_too=True)
         files.write_table(folder, "daily", self.daily)
+
+
+def value_text(text: str) -> str:
+    """A value of ``parameters.csv`` (JSON text) as a student writes it in YAML (``auto``,
+    ``0.5``, ``true``, ``{russia: 0.2}``); ``(absent)`` stays as it is."""
+    try:
+        return yaml_text(json.loads(text))
+    except ValueError:
+        return text
+
+
+def yaml_text(value: object) -> str:
+    """A resolved value as YAML text: ``null``, ``true``/``false``, ``{key: value}``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def write_scenarios(folder: Path, labels: list[str], resolved: list[dict]) -> None:

@@ -23,12 +23,15 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
-from sim.errors import UserError
+from sim.errors import UserError, writing
+from sim.results import PARTIAL_SUFFIX
 
 CSV_MAX_ROWS = 100_000
 """``replicates.csv`` is written only up to this many rows (spreadsheets choke beyond)."""
@@ -36,7 +39,6 @@ CSV_MAX_ROWS = 100_000
 ROW_GROUP_ROWS = 100_000
 """Rows per Parquet row group: fixed, so the file does not depend on the chunk size."""
 
-PARTIAL_SUFFIX = ".partial"
 CHUNKS = "chunks"
 FILES = ("metadata.json", "scenario.yaml", "summary.json", "summary.csv",
          "replicates.parquet", "daily.csv")
@@ -53,20 +55,36 @@ def new_partial(out: str | Path, name: str, attempts: int = 50) -> Path:
     with ``exist_ok=False`` makes a clash an error we retry rather than a shared folder.
     """
     parent = Path(out) / name
-    parent.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    for _ in range(attempts):
-        final = parent / f"{stamp}-{secrets.token_hex(2)}"
-        if final.exists():
-            continue
-        partial = final.with_name(final.name + PARTIAL_SUFFIX)
-        try:
-            partial.mkdir()
-        except FileExistsError:
-            continue
-        (partial / CHUNKS).mkdir()
-        return partial
+    with writing(parent):
+        parent.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        for _ in range(attempts):
+            final = parent / f"{stamp}-{secrets.token_hex(2)}"
+            if final.exists():
+                continue
+            partial = final.with_name(final.name + PARTIAL_SUFFIX)
+            try:
+                partial.mkdir()
+            except FileExistsError:
+                continue
+            (partial / CHUNKS).mkdir()
+            return partial
     raise RuntimeError(f"could not create a new results folder in {parent}")
+
+
+@contextmanager
+def set_up(partial: Path) -> Iterator[Path]:
+    """Write the first files of a new ``.partial`` folder (metadata, scenario) in this block;
+    if it fails or is interrupted, the folder is removed again.
+
+    A folder without its ``metadata.json`` could not be resumed, so it is worth nothing; the
+    interruption then leaves no trace but the message "interrupted".
+    """
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
 
 
 def final_path(partial: Path) -> Path:

@@ -13,15 +13,28 @@ import sim
 
 def run_metadata(scenario, *, seed: int, runs: int, chunk_size: int, first_replicate: int,
                  argv: list[str] | None) -> dict:
-    """The ``metadata.json`` of a run (``kind: "run"``).
+    """The ``metadata.json`` of a run (``kind: "run"``); ``overrides`` lists the scenario's
+    ``--set`` changes as given (``["trust.ukraine.russia=0.2"]``).
 
     Args:
         scenario: the :class:`~sim.scenario.config.Scenario` simulated.
         argv: the command line that started the run, or None when called from Python.
     """
     return experiment_metadata(
-        "run", scenario={"stem": scenario.stem, "source": scenario.source}, seed=seed,
-        runs=runs, first_replicate=first_replicate, chunk_size=chunk_size, argv=argv)
+        "run", scenario={"stem": scenario.stem, "source": scenario.source},
+        overrides=list(scenario.overrides), seed=seed, runs=runs,
+        first_replicate=first_replicate, chunk_size=chunk_size, argv=argv)
+
+
+def with_changes(title: str, metadata: dict) -> str:
+    """A run's title followed by its ``--set`` changes, as every display names the run:
+    ``Istanbul talks (baseline), with trust.ukraine.russia=0.2``.
+
+    The results folder keeps the scenario's name (the changes are in ``metadata.json``'s
+    ``overrides``), so the changes are shown wherever the title is.
+    """
+    changes = metadata.get("overrides") or []
+    return f"{title}, with {', '.join(changes)}" if changes else title
 
 
 def experiment_metadata(kind: str, *, argv: list[str] | None, **fields) -> dict:

@@ -51,6 +51,41 @@ class SweepResults:
     def warnings(self) -> list[str]:
         return list(self.metadata.get("warnings", []))
 
+    @property
+    def scenario(self) -> dict:
+        """The base scenario, resolved, as a plain dict (``scenario.yaml``); empty
+        before the folder is written."""
+        return files.read_scenario(self.path) if self.path is not None else {}
+
+
+SHARE_SUFFIXES = (".share", ".ci_low", ".ci_high")
+OTHER_COLUMNS = {"point", "runs", "n"}
+
+
+def sweep_parameters(points: pd.DataFrame) -> list[str]:
+    """The parameter columns of ``points.csv``: everything but the outputs' columns."""
+    return [c for c in points.columns
+            if not c.endswith(SHARE_SUFFIXES) and c not in OTHER_COLUMNS]
+
+
+def sweep_outputs(points: pd.DataFrame) -> list[str]:
+    return [c.removesuffix(".share") for c in points.columns if c.endswith(".share")]
+
+
+def tied_parameters(points: pd.DataFrame) -> pd.DataFrame:
+    """Merge parameter columns that always hold the same values (``same_as`` in a sweep
+    file) into one axis named after both, e.g. ``trust.ukraine.russia = trust.russia.ukraine``."""
+    kept: list[str] = []
+    for column in sweep_parameters(points):
+        twin = next((k for k in kept if points[k].equals(points[column])), None)
+        if twin is None:
+            kept.append(column)
+            continue
+        merged = f"{twin} = {column}"
+        points = points.drop(columns=column).rename(columns={twin: merged})
+        kept[kept.index(twin)] = merged
+    return points
+
 
 def points_with_shares(points: pd.DataFrame, counts: pd.DataFrame,
                        outputs: list[str]) -> pd.DataFrame:

@@ -358,6 +358,7 @@ class Scenario(Frozen):
 
     _source: str | None = PrivateAttr(default=None)
     _stem: str = PrivateAttr(default="scenario")
+    _overrides: tuple[str, ...] = PrivateAttr(default=())
 
     # -- derived views ------------------------------------------------------------------
 
@@ -371,8 +372,14 @@ class Scenario(Frozen):
         """The file the scenario was read from, when there was one."""
         return self._source
 
-    def with_source(self, source: str | None, stem: str) -> Scenario:
-        self._source, self._stem = source, stem
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``PATH=VALUE`` changes (``--set``) applied to the file, as given."""
+        return self._overrides
+
+    def with_source(self, source: str | None, stem: str,
+                    overrides: tuple[str, ...] = ()) -> Scenario:
+        self._source, self._stem, self._overrides = source, stem, tuple(overrides)
         return self
 
     def ids(self, role: str) -> list[str]:

@@ -3,22 +3,22 @@
 Every field with its dotted path, meaning, value type and range, unit, default and the reason
 for the default, read from the same JSON Schema that editors use (:mod:`sim.scenario.fields`),
 so the reference cannot drift from the code. A reason that cites a section of the model's
-specification ("docs/model.md §5.3") links to it (:mod:`sim.scenario.modeldoc`). A test keeps the committed file equal to
-:func:`scenario_reference_markdown`; regenerate it with ``python -m sim.scenario.docs``.
+specification ("docs/model.md §5.3") links to it (:mod:`sim.scenario.modeldoc`). A test keeps
+the committed file equal to :func:`scenario_reference_markdown`; regenerate it, from the
+repository's root, with ``negsim docs --out docs/scenarios.md`` (``negsim docs`` alone prints it).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 
+from sim.errors import writing
 from sim.scenario.fields import FieldDoc, field_docs
 from sim.scenario.modeldoc import link_citations, model_sections
 from sim.scenario.schema import scenario_schema
 
-DOCS_PATH = os.path.join("docs", "scenarios.md")
-REGENERATE = "python -m sim.scenario.docs"
+REGENERATE = "negsim docs --out docs/scenarios.md"
 
 _INTRO = f"""\
 <!-- Generated from sim/scenario/config.py by `{REGENERATE}`. Do not edit by hand. -->
@@ -87,10 +87,11 @@ def scenario_reference_markdown() -> str:
     return "\n".join(parts)
 
 
-def write_reference(path: str | os.PathLike = DOCS_PATH) -> None:
-    """Write :func:`scenario_reference_markdown` to `path` (``negsim docs``)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as file:
-        file.write(scenario_reference_markdown())
+def write_reference(path: str | os.PathLike) -> None:
+    """Write :func:`scenario_reference_markdown` to `path` (``negsim docs --out``)."""
+    text = scenario_reference_markdown()
+    with writing(path), open(path, "w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
 
 
 def _in_block(doc: FieldDoc, prefix: tuple) -> bool:
@@ -122,8 +123,3 @@ def _row(doc: FieldDoc, known: dict[str, str]) -> str:
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
-
-if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else DOCS_PATH
-    write_reference(target)
-    print(f"wrote {target}")

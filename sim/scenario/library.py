@@ -1,7 +1,9 @@
 """The scenarios a student can use, and a start for a new one (``negsim list``, ``negsim new``).
 
 Shipped scenarios come with negsim (``sim.scenarios``, the repository's ``scenarios/``);
-local ones are the ``scenarios/*.yaml`` of the current folder, found first by name.
+the user's own are the ``scenarios/*.yaml`` of the current folder, found first by name.
+Sweep files sit in the ``sweeps/`` folder of each. What is shipped and what is the user's
+is told by where the file is, never by its name: a user's ``istanbul-2025.yaml`` is theirs.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ import re
 from pathlib import Path as FilePath
 from typing import Literal, NamedTuple
 
+from sim.errors import UserError, writing
 from sim.scenario.config import Scenario
 from sim.scenario.fields import field_doc
 from sim.scenario.loader import (
     load_scenario,
     load_scenario_dict,
     local_scenarios,
+    local_sweeps,
     resolve_scenario,
     shipped_scenarios,
+    shipped_sweeps,
 )
 from sim.scenario.problems import Problem, ScenarioError
+from sim.scenario.schema import write_schema
 from sim.scenario.show import yaml_text
+from sim.scenario.yamlsource import read_file
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 VALUES_MARKER = "# ---- values from {base}: uncomment a line (and the keys above it) to change it"
@@ -29,10 +36,11 @@ VALUES_MARKER = "# ---- values from {base}: uncomment a line (and the keys above
 
 
 class Entry(NamedTuple):
-    """One scenario in the catalogue."""
+    """One scenario or sweep file in the catalogue."""
 
     name: str
     where: Literal["shipped", "local"]
+    """``shipped`` for a file in negsim's own folder, ``local`` for one in ``./scenarios/``."""
     title: str
     """Its one-line title, or ``(cannot be read: ...)`` with the first problem."""
     path: FilePath
@@ -41,20 +49,38 @@ class Entry(NamedTuple):
 def scenario_catalogue() -> list[Entry]:
     """The shipped scenarios, then the local ones (``./scenarios/*.yaml``), by name.
 
-    A local file that is a shipped one (run from the repository's root) is listed once.
-    A scenario that cannot be read is listed with its first problem instead of a title.
+    A local file that is a shipped one (run from the repository's root) is listed once, as
+    shipped. A scenario that cannot be read is listed with its first problem instead of a
+    title.
     """
-    shipped = shipped_scenarios()
-    entries = [Entry(name, "shipped", _title(path), path) for name, path in shipped.items()]
-    for name, path in local_scenarios().items():
+    return _catalogue(shipped_scenarios(), local_scenarios(), _title)
+
+
+def sweep_catalogue() -> list[Entry]:
+    """The shipped sweep files, then the local ones (``./scenarios/sweeps/*.yaml``)."""
+    return _catalogue(shipped_sweeps(), local_sweeps(), _sweep_title)
+
+
+def _catalogue(shipped: dict[str, FilePath], local: dict[str, FilePath],
+               title) -> list[Entry]:
+    entries = [Entry(name, "shipped", title(path), path) for name, path in shipped.items()]
+    for name, path in local.items():
         if not any(_same(path, p) for p in shipped.values()):
-            entries.append(Entry(name, "local", _title(path), path))
+            entries.append(Entry(name, "local", title(path), path))
     return entries
 
 
 def _title(path: FilePath) -> str:
     try:
         title = load_scenario_dict(path).data.get("title")
+    except ScenarioError as err:
+        return f"(cannot be read: {err.problems[0].message})"
+    return " ".join(str(title).split()) if title else "(no title)"
+
+
+def _sweep_title(path: FilePath) -> str:
+    try:
+        title = read_file(path, str(path)).data.get("title")
     except ScenarioError as err:
         return f"(cannot be read: {err.problems[0].message})"
     return " ".join(str(title).split()) if title else "(no title)"
@@ -111,6 +137,30 @@ def new_scenario_text(name: str, base: str = "istanbul-2025",
         *("# " + line for line in _useful_fields(scenario)),
     ]
     return "\n".join(lines) + "\n"
+
+
+def write_new_scenario(name: str, base: str = "istanbul-2025",
+                       folder: str | os.PathLike = "scenarios") -> FilePath:
+    """Write ``folder/NAME.yaml`` (:func:`new_scenario_text`), and ``schema.json`` beside it
+    if missing (the file's first line points editors at it). Returns the new file.
+
+    Raises:
+        ScenarioError: a name that cannot be a file name, or a base that cannot be loaded.
+        UserError: the file exists already (it is never overwritten), or cannot be written.
+    """
+    folder = FilePath(folder)
+    target = folder / f"{name}.yaml"
+    text = new_scenario_text(name, base, folder)
+    with writing(target):
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(target, "x", encoding="utf-8", newline="\n") as file:
+                file.write(text)
+        except FileExistsError:
+            raise UserError(f"{target} exists already; choose another name or edit it") from None
+    if not (folder / "schema.json").exists():
+        write_schema(folder / "schema.json")
+    return target
 
 
 def _extends_value(base: str, folder: str | os.PathLike) -> str:

@@ -49,11 +49,13 @@ class ScenarioDict:
         tree: the merged data with the origin of every value (see :class:`Tree`).
         source: the file or name as the user gave it.
         stem: the file's stem (``istanbul-2025``), the scenario's name in results folders.
+        overrides: the ``PATH=VALUE`` texts applied so far, in order, as given.
     """
 
     tree: Tree
     source: str
     stem: str
+    overrides: tuple[str, ...] = ()
 
     @property
     def data(self) -> dict:
@@ -69,6 +71,7 @@ class ScenarioDict:
         applied before; problems with them cite ``{label} #n``."""
         if isinstance(overrides, str):
             raise TypeError("overrides must be a list of 'path=value' strings, not one string")
+        overrides = tuple(overrides)
         tree, problems = self.tree, []
         for text in overrides:
             n = tree.overrides + 1
@@ -80,7 +83,7 @@ class ScenarioDict:
             tree = merge(tree, overlay)
             tree.overrides = n
         tree = replace(tree, problems=[*tree.problems, *problems])
-        return replace(self, tree=tree)
+        return replace(self, tree=tree, overrides=(*self.overrides, *overrides))
 
     def validate(self) -> Scenario:
         """The typed, frozen scenario.
@@ -104,7 +107,7 @@ class ScenarioDict:
             problems = problems or [Problem.at(tree.origin(()), "", str(err))]  # never silent
         if problems:
             raise ScenarioError(_in_order(problems, tree.sources))
-        return scenario.with_source(self.source, self.stem)
+        return scenario.with_source(self.source, self.stem, self.overrides)
 
 
 def load_scenario(path_or_name: str | os.PathLike, overrides: Iterable[str] = ()) -> Scenario:
@@ -136,15 +139,39 @@ def load_scenario_dict(path_or_name: str | os.PathLike,
 # ---------------------------------------------------------------------------------------
 
 
+LOCAL_FOLDER = FilePath("scenarios")
+"""The user's own scenarios: ``scenarios/`` of the current folder (sweeps in its ``sweeps/``)."""
+SWEEPS = "sweeps"
+
+
+def shipped_folder() -> FilePath:
+    """The folder of the scenarios that come with negsim (the package ``sim.scenarios``: the
+    repository's ``scenarios/`` in an editable install)."""
+    return FilePath(str(importlib.resources.files("sim.scenarios")))
+
+
 def shipped_scenarios() -> dict[str, FilePath]:
     """The scenarios that come with negsim, by name."""
-    folder = FilePath(str(importlib.resources.files("sim.scenarios")))
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    return _by_name(shipped_folder())
 
 
 def local_scenarios() -> dict[str, FilePath]:
     """The scenarios in ``scenarios/`` of the current folder, by name."""
-    return {p.stem: p for p in sorted(FilePath("scenarios").glob("*.yaml"))}
+    return _by_name(LOCAL_FOLDER)
+
+
+def shipped_sweeps() -> dict[str, FilePath]:
+    """The sweep files that come with negsim (``scenarios/sweeps/``), by name."""
+    return _by_name(shipped_folder() / SWEEPS)
+
+
+def local_sweeps() -> dict[str, FilePath]:
+    """The sweep files in ``scenarios/sweeps/`` of the current folder, by name."""
+    return _by_name(LOCAL_FOLDER / SWEEPS)
+
+
+def _by_name(folder: FilePath) -> dict[str, FilePath]:
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
 def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
@@ -192,6 +219,8 @@ def _not_found(given: str, name: str | None) -> str:
     given = _printable(given)
     if name is None:
         return f"cannot find the scenario file '{given}'"
+    if name in local_sweeps() or name in shipped_sweeps():
+        return f"'{given}' is a sweep, not a scenario: run it with negsim sweep {given}"
     known = [*local_scenarios(), *shipped]
     return (f"cannot find scenario '{given}': no such file, no scenarios/{name}.yaml here, "
             f"and no shipped scenario of that name{did_you_mean(name, known) or ';'} "
@@ -222,6 +251,9 @@ def _read_chain(path: FilePath, chain: list[str]) -> Tree:
     """The file at `path` merged over the scenarios it extends; `chain` holds the absolute
     paths being read, to catch a cycle."""
     tree = read_file(path, _shown(path))
+    if tree.data.get("kind") == "sweep":
+        raise ScenarioError([Problem.at(tree.origin(("kind",)), "kind", (
+            f"this is a sweep file, not a scenario: run it with negsim sweep {_shown(path)}"))])
     if "extends" not in tree.data:
         return tree
     value, origin = tree.data.pop("extends"), tree.origins.pop(("extends",))

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from sim.errors import writing
 from sim.scenario.config import Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -81,8 +82,9 @@ def schema_text() -> str:
 def write_schema(path: str | os.PathLike) -> None:
     """Write the schema to `path` (``negsim schema``; the shipped copy is
     ``scenarios/schema.json``)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as file:
-        file.write(schema_text())
+    text = schema_text()
+    with writing(path), open(path, "w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ import datetime as dt
 import functools
 import io
 import os
-import re
 import time
 from dataclasses import dataclass
+from string import Template
 
 import matplotlib
 import numpy as np
@@ -37,7 +37,8 @@ from matplotlib.figure import Figure
 
 from sim import DEFAULT_SEED
 from sim.model.model import simulate_chunk
-from sim.model.outcomes import OUTCOMES, daily_means
+from sim.model.labels import SERIES_COLOURS, Labels, plain_description
+from sim.model.outcomes import OUTCOMES, PALETTE, daily_means
 from sim.results.summary import count, summarise
 from sim.scenario.fields import field_doc
 from sim.scenario.loader import ScenarioDict, load_scenario_dict
@@ -57,19 +58,9 @@ MAIN_FIELDS = {
 
 ATTENDANCE_MODES = ("auto", "always", "never")
 
-OUTCOME_LABELS = {
-    "no_talks": "No talks",
-    "no_agreement": "Talks, no agreement",
-    "exchange_only": "Exchange, no ceasefire",
-    "ceasefire_collapsed": "Ceasefire, collapsed",
-    "ceasefire_holding": "Ceasefire, held",
-}
-OKABE_ITO = {"no_talks": "#999999", "no_agreement": "#E69F00", "exchange_only": "#56B4E9",
-             "ceasefire_collapsed": "#D55E00", "ceasefire_holding": "#009E73"}
-"""Outcome colours from the Okabe–Ito palette (safe for colour-blind readers)."""
-PAIR_COLOURS = ("#0072B2", "#CC79A7", "#E69F00", "#009E73", "#D55E00", "#56B4E9")
 PAIR_LINES = ("-", "--", "-.", ":", "-", "--")
-"""Line styles too, so that two pairs with equal trust are both visible."""
+"""Line styles of the trust pairs (colours: :data:`sim.model.labels.SERIES_COLOURS`), so that
+two pairs with equal trust are both visible."""
 
 FONT = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13, "legend.fontsize": 12}
 """Fonts that stay legible on a classroom projector."""
@@ -140,37 +131,31 @@ def controls(scenario: ScenarioDict) -> list[Control]:
     """Sliders for trust between the parties and each actor's :data:`MAIN_FIELDS`."""
     data, actors = scenario.data, scenario.data["actors"]
     parties = [a for a in actors if actors[a]["role"] == "party"]
-    found = [_control(data, ("trust", i, j), "Trust between the parties",
-                      f"{actors[i]['name']}'s trust in {actors[j]['name']}")
+    found = [_control(data, ("trust", i, j), "Trust between the parties")
              for i in parties for j in parties if i != j]
     for a, actor in actors.items():
         group = f"{actor['name']} ({actor['role']})"
-        found += [_control(data, ("actors", a, name), group, name.replace("_", " ").capitalize())
+        found += [_control(data, ("actors", a, name), group)
                   for name in MAIN_FIELDS[actor["role"]]]
     return found
 
 
-def _control(data: dict, path: tuple[str, ...], group: str, label: str) -> Control:
+def _control(data: dict, path: tuple[str, ...], group: str) -> Control:
+    """A slider named by the parameter label rule (its "what" part: the group heading says
+    whose), with the field's description as its hint."""
     node, doc = field_schema(data, path), field_doc(path, data)
     value = _value_at(data, path)
     value = node["default"] if value is None else value
-    hint = _plain_description(doc.description) + (f" ({doc.unit})" if doc.unit else "")
-    return Control(".".join(path), group, label, hint, float(node["minimum"]),
-                   float(node["maximum"]), float(value))
+    what = Labels(data).parameter_parts(".".join(path))[1]
+    hint = plain_description(doc.description) + (f" ({doc.unit})" if doc.unit else "")
+    return Control(".".join(path), group, what[:1].upper() + what[1:], hint,
+                   float(node["minimum"]), float(node["maximum"]), float(value))
 
 
 def _value_at(data: dict, path: tuple[str, ...]):
     for key in path:
         data = data.get(key) if isinstance(data, dict) else None
     return data
-
-
-def _plain_description(text: str) -> str:
-    """Drop what describes the YAML shape (``{party: {actor: trust}}:``, "one entry for
-    every other actor"): a slider sets one entry, named by its label."""
-    text = re.sub(r"^\{[^:]*:\s*(\{[^}]*\})?[^}]*\}:\s*", "", text)
-    text = re.sub(r",? one entry for every [^.,]*", "", text)
-    return text[:1].upper() + text[1:]
 
 
 def field_schema(data: dict, path: tuple[str, ...]) -> dict:
@@ -197,7 +182,8 @@ def _resolved(node: dict, defs: dict) -> dict:
 
 def attendance_toggles(scenario: ScenarioDict) -> list[Toggle]:
     """One toggle per actor's leader, starting at the scenario's mode."""
-    return [Toggle(f"actors.{a}.attendance.mode", f"{actor['leader']} ({actor['name']})",
+    labels = Labels(scenario.data)
+    return [Toggle(f"actors.{a}.attendance.mode", labels.leader(a),
                    actor.get("attendance", {}).get("mode", "auto"))
             for a, actor in scenario.data["actors"].items()]
 
@@ -236,10 +222,11 @@ class Ensemble:
     """``runs`` replicates of the scenario with the view's overrides."""
 
     title: str
-    labels: dict[str, str]
-    """Display names: actor ids to names, issue ids to labels."""
-    leaders: dict[str, str]
+    labels: Labels
+    """The words for this scenario's outcomes, actors and issues."""
     start_date: dt.date | None
+    ceasefire: str | None
+    """The ceasefire issue's id (None: no ceasefire on the table)."""
     ceasefire_term: int | None
     """The ceasefire's term in days (None: open-ended or no ceasefire on the table)."""
     runs: int
@@ -272,12 +259,10 @@ def simulate_ensemble(base: ScenarioDict, settings: tuple[str, ...], runs: int,
     scenario = base.with_overrides(settings, label="view").validate()
     chunk = simulate_chunk(scenario, seed, 0, runs)
     summary = summarise(count(chunk.replicates), scenario.stem)
-    labels = {a: x.name for a, x in scenario.actors.items()}
-    labels |= {k: x.label for k, x in scenario.issues.items()}
-    leaders = {a: x.leader for a, x in scenario.actors.items()}
-    terms = [x.duration_days for x in scenario.issues.values() if x.kind == "ceasefire"]
-    return Ensemble(scenario.title, labels, leaders, scenario.start_date,
-                    terms[0] if terms else None, runs, seed, summary,
+    ceasefire = next((k for k, x in scenario.issues.items() if x.kind == "ceasefire"), None)
+    term = scenario.issues[ceasefire].duration_days if ceasefire else None
+    return Ensemble(scenario.title, Labels(scenario), scenario.start_date, ceasefire, term,
+                    runs, seed, summary,
                     daily_means(chunk.daily_sums, runs), chunk.replicates,
                     time.perf_counter() - start)
 
@@ -306,7 +291,8 @@ def _figure(ensemble: Ensemble, title: str, left: float = 0.12) -> tuple[Figure,
     with matplotlib.rc_context(FONT):
         figure = Figure(figsize=(6.4, 3.8))
         axes = figure.subplots()
-        axes.set_title(title, loc="left", fontsize=FONT["axes.titlesize"])
+        # at the figure's left edge, not the axes': a wide label column must not push it out
+        figure.text(0.01, 0.975, title, ha="left", va="top", fontsize=FONT["axes.titlesize"])
     figure.subplots_adjust(left=left, right=0.98, top=0.9, bottom=0.21)
     figure.text(0.995, 0.01, f"{ensemble.title} · {ensemble.runs:,} runs, seed {ensemble.seed}",
                 ha="right", va="bottom", fontsize=9, color="#555555")
@@ -316,59 +302,95 @@ def _figure(ensemble: Ensemble, title: str, left: float = 0.12) -> tuple[Figure,
 
 def outcome_figure(ensemble: Ensemble) -> Figure:
     """Horizontal bars: share of histories ending in each outcome, with 95% intervals."""
-    figure, axes = _figure(ensemble, "How the talks end (share of histories)", left=0.37)
+    figure, axes = _figure(ensemble, "How the talks end (share of histories)", left=0.42)
     rows = ensemble.shares("outcome").loc[list(OUTCOMES)]
     y = np.arange(len(rows))[::-1]
     share = 100 * rows["share"].to_numpy()
     error = 100 * np.abs(rows[["ci_low", "ci_high"]].to_numpy().T - rows["share"].to_numpy())
-    axes.barh(y, share, color=[OKABE_ITO[o] for o in OUTCOMES], height=0.7)
+    axes.barh(y, share, color=[ensemble.labels.colour(o) for o in OUTCOMES], height=0.7)
     axes.errorbar(share, y, xerr=error, fmt="none", ecolor="black", capsize=4, linewidth=1.2)
     for yi, s, hi in zip(y, share, 100 * rows["ci_high"].to_numpy()):
         axes.text(hi + 1.5, yi, f"{s:.1f}%", va="center", fontsize=13)
-    axes.set_yticks(y, [OUTCOME_LABELS[o] for o in OUTCOMES], fontsize=13)
-    axes.set_xlim(0, 112)
+    axes.set_yticks(y, [_wrapped(ensemble.labels.outcome(o)) for o in OUTCOMES], fontsize=11)
+    axes.set_xlim(0, 124)  # room at the right for the number beside a bar near 100%
     axes.set_xticks(range(0, 101, 20))
-    axes.set_xlabel("Share of histories (%); black bars: 95% interval", fontsize=12)
+    axes.set_xlabel("Share of histories (%), with 95% intervals", fontsize=12)
     return figure
 
 
+def _wrapped(label: str, width: int = 26) -> str:
+    """A long label on two lines, so that it fits beside the small chart."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width))
+
+
 def survival_figure(ensemble: Ensemble) -> Figure:
-    """The share of histories with a ceasefire in force, day by day."""
-    figure, axes = _figure(ensemble, "Ceasefire in force: share of histories, by day")
-    daily = ensemble.daily[ensemble.daily["day"] >= 0]
-    axes.step(daily["day"], 100 * daily["ceasefire_in_force"], where="post", color="#009E73",
-              linewidth=2.5)
-    axes.fill_between(daily["day"], 100 * daily["ceasefire_in_force"], step="post",
-                      color="#009E73", alpha=0.15)
-    # headroom above the curve for the note on the ceasefire's term
-    axes.set_ylim(0, max(10.0, 100 * float(daily["ceasefire_in_force"].max()) * 1.5))
-    axes.set_xlim(0, int(daily["day"].max()))
+    """The share of histories whose ceasefire is in force, stacked on those whose ceasefire
+    has ended: held to its term, or collapsed (as in the run figures)."""
+    from sim.report.plots import ceasefire_states
+
+    figure, axes = _figure(ensemble, "Ceasefire: share of histories, by day")
+    days = ensemble.daily.loc[ensemble.daily["day"] >= 0, "day"].to_numpy()
+    term = ensemble.ceasefire_term
+    if ensemble.ceasefire is not None:
+        states = ceasefire_states(ensemble.replicates, ensemble.ceasefire, days, term)
+        bands = [("in_force", "In force", PALETTE["blue"]),
+                 ("held_to_term", f"Ended at its {term}-day term (held)" if term else None,
+                  ensemble.labels.colour("ceasefire_holding")),
+                 ("collapsed", "Collapsed", ensemble.labels.colour("ceasefire_collapsed"))]
+        shown = [band for band in bands if band[1]]
+        axes.stackplot(days, *(100 * states[c] for c, _, _ in shown), step="post",
+                       labels=[b[1] for b in shown], colors=[b[2] for b in shown])
+        total = float(states[["in_force", "held_to_term", "collapsed"]].sum(axis=1).max())
+        axes.legend(loc="upper left", frameon=False, fontsize=10)
+    else:
+        total = 0.0
+    # headroom above the bands for the legend
+    axes.set_ylim(0, max(10.0, 100 * total * 1.6))
+    axes.set_xlim(0, int(days.max()))
     axes.set_ylabel("Histories (%)")
     axes.set_xlabel(_day_axis_label(ensemble))
-    if ensemble.ceasefire_term:
-        axes.text(0.99, 0.97, f"A ceasefire that lasts its {ensemble.ceasefire_term}-day term "
-                  "has held:\nit leaves the curve then. Drops before that are collapses.",
-                  transform=axes.transAxes, ha="right", va="top", fontsize=11, color="#333333")
     return figure
 
 
 def trust_figure(ensemble: Ensemble) -> Figure:
-    """Each party's trust in each other party: mean with the 10–90% band of histories."""
-    figure, axes = _figure(ensemble, "Trust between the parties (mean, 10–90% band)")
+    """Each party's trust in each other party: the mean, and thin lines at the 10th and 90th
+    percentile of histories (lines, not shaded bands: two bands overlapping would mix into a
+    colour the legend does not show)."""
+    figure, axes = _figure(ensemble, "Trust between the parties")
     daily = ensemble.daily
     pairs = [c for c in daily.columns if c.startswith("trust.") and c.count(".") == 2]
-    for pair, colour, line in zip(pairs, PAIR_COLOURS, PAIR_LINES):
+    for pair, colour, line in zip(pairs, SERIES_COLOURS, PAIR_LINES):
         _, i, j = pair.split(".")
-        axes.fill_between(daily["day"], daily[f"{pair}.p10"], daily[f"{pair}.p90"],
-                          color=colour, alpha=0.18, linewidth=0)
+        for edge in (f"{pair}.p10", f"{pair}.p90"):
+            axes.plot(daily["day"], daily[edge], color=colour, linewidth=0.9, linestyle=line,
+                      alpha=0.8)
         axes.plot(daily["day"], daily[pair], color=colour, linewidth=2.5, linestyle=line,
-                  label=f"{ensemble.labels[i]} trusts {ensemble.labels[j]}")
+                  label=ensemble.labels.trust(i, j))
+    axes.plot([], [], color="#555555", linewidth=0.9, label="thin: 10th and 90th percentile")
     axes.axvline(0, color="#777777", linewidth=1, linestyle=":")
-    axes.set_ylim(0, 1)
+    _legend_above_one(axes)
     axes.set_ylabel("Trust (0–1)")
     axes.set_xlabel(_day_axis_label(ensemble))
-    axes.legend(loc="upper left", frameon=False)
     return figure
+
+
+LEGEND_ROW_INCHES = 0.17
+"""Height of one row of a legend in 9-point type."""
+
+
+def _legend_above_one(axes) -> None:
+    """Trust runs from 0 to 1: the legend gets a band of its own above 1, so that it never
+    covers a line (two columns when the names are short enough to fit side by side)."""
+    names = axes.get_legend_handles_labels()[1]
+    ncols = 2 if max(map(len, names)) <= 30 else 1
+    rows = -(-len(names) // ncols)
+    inches = axes.get_position().height * axes.figure.get_figheight()
+    band = min(0.7, rows * LEGEND_ROW_INCHES / inches + 0.03)  # share of the axes' height
+    axes.set_ylim(0, 1 / (1 - band))
+    axes.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    axes.legend(loc="upper left", frameon=False, fontsize=9, ncols=ncols, borderaxespad=0.1)
 
 
 def _day_axis_label(ensemble: Ensemble) -> str:
@@ -449,7 +471,7 @@ def _status(model) -> list[str]:
     return lines
 
 
-def history_figure(story: History, upto: int, labels: dict[str, str]) -> bytes:
+def history_figure(story: History, upto: int, labels: Labels) -> bytes:
     """This history's trust so far (a small chart beside the story)."""
     with matplotlib.rc_context(FONT):
         figure = Figure(figsize=(5.6, 2.8))
@@ -457,17 +479,16 @@ def history_figure(story: History, upto: int, labels: dict[str, str]) -> bytes:
     figure.subplots_adjust(left=0.13, right=0.98, top=0.89, bottom=0.19)
     shown = [d for d in story.days if d.day <= upto]
     last = story.days[-1].day
-    for pair, colour, line in zip(story.days[0].trust, PAIR_COLOURS, PAIR_LINES):
+    for pair, colour, line in zip(story.days[0].trust, SERIES_COLOURS, PAIR_LINES):
         i, j = pair.split(".")
         axes.plot([d.day for d in shown], [d.trust[pair] for d in shown], color=colour,
-                  linewidth=2.5, linestyle=line, label=f"{labels[i]} trusts {labels[j]}")
+                  linewidth=2.5, linestyle=line, label=labels.trust(i, j))
     axes.set_xlim(story.days[0].day, last)
-    axes.set_ylim(0, 1)
     axes.set_title("Trust in this history", loc="left", fontsize=13)
     axes.set_xlabel("Day")
     axes.set_ylabel("Trust")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", frameon=False, fontsize=11)
+    _legend_above_one(axes)
     return _png(figure)
 
 
@@ -475,7 +496,8 @@ def history_figure(story: History, upto: int, labels: dict[str, str]) -> bytes:
 # The page
 # ---------------------------------------------------------------------------------------
 
-CSS = """
+# the palette's colours by name ($orange), from the one table in sim.model.outcomes
+CSS = Template("""
 .negsim-hint { font-size: 0.85rem; color: #444; margin: -6px 0 10px 0; line-height: 1.25; }
 .negsim-group { font-weight: 600; font-size: 1rem; margin: 14px 0 2px 0; }
 .negsim-table td, .negsim-table th { padding: 2px 10px; text-align: left; font-size: 0.95rem; }
@@ -483,9 +505,9 @@ CSS = """
 .negsim-table th { white-space: nowrap; }
 .negsim-status { font-size: 0.95rem; color: #333; }
 .negsim-events { max-height: 420px; overflow-y: auto; font-size: 1rem; line-height: 1.4; }
-.negsim-today { background: #fff7e0; border-left: 4px solid #E69F00; padding: 6px 10px; }
+.negsim-today { background: #fff7e0; border-left: 4px solid $orange; padding: 6px 10px; }
 .negsim-note { font-size: 0.9rem; color: #555; }
-"""
+""").substitute(PALETTE)
 
 
 @solara.component
@@ -587,13 +609,13 @@ def _shares_table(ensemble: Ensemble) -> str:
     """Outcome and attendance shares with 95% intervals, as an HTML table."""
     rows = [("<b>Outcome</b>", "", "")]
     for outcome, r in ensemble.shares("outcome").loc[list(OUTCOMES)].iterrows():
-        rows.append((OUTCOME_LABELS[outcome], *_pct(r)))
+        rows.append((_escape(ensemble.labels.outcome(outcome)), *_pct(r)))
     rows.append(("<b>Leader attends</b>", "", ""))
     for actor, r in ensemble.shares("attended").iterrows():
-        rows.append((f"{ensemble.leaders[actor]} ({ensemble.labels[actor]})", *_pct(r)))
+        rows.append((_escape(ensemble.labels.leader(actor)), *_pct(r)))
     rows.append(("<b>Issue agreed</b>", "", ""))
     for issue, r in ensemble.shares("agreed").iterrows():
-        rows.append((ensemble.labels[issue], *_pct(r)))
+        rows.append((_escape(ensemble.labels.issue(issue)), *_pct(r)))
     body = "".join(f"<tr><td>{a}</td><td class='num'>{b}</td><td class='num'>{c}</td></tr>"
                    for a, b, c in rows)
     head = "<tr><th></th><th>Share</th><th>95% interval</th></tr>"
@@ -632,7 +654,7 @@ def HistoryView(settings: ViewSettings, chosen: tuple[str, ...], ensemble: Ensem
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Text("Show a history that ends in:")
         for outcome in OUTCOMES:
-            solara.Button(OUTCOME_LABELS[outcome], on_click=lambda o=outcome: pick(o),
+            solara.Button(ensemble.labels.outcome(outcome), on_click=lambda o=outcome: pick(o),
                           text=True, small=True, disabled=not _occurs(ensemble, outcome))
     HistoryStory(story, today, ensemble.labels)
 
@@ -642,7 +664,7 @@ def _occurs(ensemble: Ensemble, outcome: str) -> bool:
 
 
 @solara.component
-def HistoryStory(story: History, today: int, labels: dict[str, str]):
+def HistoryStory(story: History, today: int, labels: Labels):
     first = story.days[0].day
     if today < first:
         heading = f"History {story.replicate}: before the first day. Press “Next day”."
@@ -658,7 +680,7 @@ def HistoryStory(story: History, today: int, labels: dict[str, str]):
             solara.Image(history_figure(story, today, labels), classes=["negsim-history-chart"])
             solara.HTML("div", "<br>".join(status), classes=["negsim-status"])
             if today >= story.days[-1].day:
-                solara.HTML("div", f"<b>Outcome:</b> {OUTCOME_LABELS[story.outcome]}",
+                solara.HTML("div", f"<b>Outcome:</b> {_escape(labels.outcome(story.outcome))}",
                             classes=["negsim-status"])
 
 

@@ -36,7 +36,7 @@ def _run_folders(root: Path) -> list[Path]:
 def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
     result = invoke("run", str(BASELINE), "--runs", "300", "--chunk-size", "100")
     assert result.exit_code == 0, result.output
-    for text in ("300 runs, seed 20250514", "ceasefire_holding", "95% interval",
+    for text in ("300 runs, seed 20250514", "30-day ceasefire agreed and held", "95% interval",
                  "Vladimir Putin (Russia)", "Donald Trump (United States)",
                  "All party leaders met", "30-day ceasefire", "All-for-all prisoner exchange"):
         assert text in result.stdout
@@ -69,11 +69,40 @@ def test_random_seed_is_printed_and_recorded(in_tmp):
 
 
 @pytest.mark.usefixtures("fake_engine")
-def test_set_overrides_reach_the_saved_scenario(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25")
+def test_set_overrides_reach_the_saved_scenario_the_title_and_the_metadata(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25",
+                    "--set", "actors.usa.monitoring = 0.9", "--no-plots")
     assert result.exit_code == 0, result.output
-    (folder,) = _run_folders(in_tmp)
+    (folder,) = _run_folders(in_tmp)  # the folder is named after the scenario, as without --set
     assert "russia: 0.25" in (folder / "scenario.yaml").read_text()
+    assert result.stdout.splitlines()[0] == (
+        "Istanbul talks, 15 May 2025 (baseline), with trust.ukraine.russia=0.25, "
+        "actors.usa.monitoring = 0.9  (istanbul-2025: 10 runs, seed 20250514)")
+    overrides = json.loads((folder / "metadata.json").read_text())["overrides"]
+    assert overrides == ["trust.ukraine.russia=0.25", "actors.usa.monitoring = 0.9"]
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_a_run_without_set_records_no_overrides(in_tmp):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+    assert result.stdout.startswith("Istanbul talks, 15 May 2025 (baseline)  (istanbul-2025")
+    (folder,) = _run_folders(in_tmp)
+    assert json.loads((folder / "metadata.json").read_text())["overrides"] == []
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_an_interruption_while_the_folder_is_set_up_leaves_nothing_behind(in_tmp, monkeypatch):
+    """Ctrl-C between creating the .partial folder and writing its metadata: a folder that
+    could not be resumed is not left behind (issue 11, item 5)."""
+    import sim.results.folder
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.results.folder, "write_metadata", interrupted)
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
+    assert list((in_tmp / "results" / "istanbul-2025").iterdir()) == []
 
 
 BAD_INPUT = {
@@ -89,7 +118,7 @@ BAD_INPUT = {
     "bad --set": (["--set", "nosuch=1"], "nosuch"),
     "no scenario": ([], "missing SCENARIO"),
     "resume and out": (["--resume", "x.partial", "--out", "o"], "--out cannot be used"),
-    "resume a non-run": (["--resume", "."], "not an unfinished run"),
+    "resume a non-run": (["--resume", "."], "'.' is not an interrupted job"),
 }
 
 
@@ -98,6 +127,7 @@ BAD_INPUT = {
 def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, args, message):
     (in_tmp / "bad.yaml").write_text("title: [unclosed\n")
     (in_tmp / "odd.yaml").write_text(BASELINE.read_text() + "\nsurprise: 1\n")
+    (in_tmp / "x.partial").mkdir()
     scenario = [] if any(a.endswith(".yaml") for a in args) or "--resume" in args or not args \
         else [str(BASELINE)]
     result = invoke("run", *scenario, *args)

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load_scenario, shipped_scenarios, shipped_sweeps
 
 runner = CliRunner(env={"COLUMNS": "300"})  # wide enough that tables do not fold
 
@@ -44,11 +44,65 @@ def test_show_of_an_invalid_scenario_is_a_one_line_error():
     assert "--set #1  actors.usa.monitoring: must be at most 1 (got 3)" in result.output
 
 
-def test_list_names_every_shipped_scenario():
+def test_list_names_every_shipped_scenario_and_sweep():
     result = invoke("list")
     assert result.exit_code == 0
-    for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring"):
+    for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring",
+                 "trust-vs-monitoring", "baseline-sobol"):
         assert name in result.output
+    assert "Sweeps (negsim sweep NAME)" in result.output
+
+
+def test_list_tells_your_files_from_shipped_ones_by_where_they_are(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios" / "sweeps").mkdir(parents=True)
+    (tmp_path / "scenarios" / "istanbul-2025.yaml").write_text(
+        "extends: istanbul-2025\ntitle: My own Istanbul\n", encoding="utf-8")
+    (tmp_path / "scenarios" / "sweeps" / "mine.yaml").write_text(
+        "kind: sweep\ntitle: My sweep\n", encoding="utf-8")
+    table = listed_rows()
+    assert ("istanbul-2025", "shipped", "Istanbul talks, 15 May 2025 (baseline)") in table
+    assert ("istanbul-2025", "./scenarios", "My own Istanbul") in table  # same name, yours
+    assert ("mine", "./scenarios/sweeps", "My sweep") in table
+    assert ("scenarios/istanbul-2025.yaml comes first: negsim run istanbul-2025 uses it, not "
+            "the shipped one") in invoke("list").output
+
+
+def test_list_in_the_repository_lists_each_shipped_file_once_as_shipped(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)  # ./scenarios is the shipped folder itself
+    table = listed_rows()
+    assert {where for _, where, _ in table} == {"shipped"}
+    shipped = len(shipped_scenarios()) + len(shipped_sweeps())
+    assert len({name for name, _, _ in table}) == len(table) == shipped
+
+
+def listed_rows() -> list[tuple[str, str, str]]:
+    """The (name, where, title) rows that ``negsim list`` prints."""
+    rows = [line.split("│") for line in invoke("list").output.splitlines() if "│" in line]
+    return [tuple(cell.strip() for cell in row) for row in rows]
+
+
+def test_new_writes_into_your_scenarios_folder_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("new", "my-talks")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("wrote scenarios/my-talks.yaml; edit it, then: negsim validate "
+                             "scenarios/my-talks.yaml\n")
+    assert load_scenario("my-talks").title.startswith("my-talks (a variant of istanbul-2025")
+    assert "./scenarios" in invoke("list").output
+
+
+def test_new_in_the_repository_refuses_the_shipped_folder_and_says_what_to_do(repo_root,
+                                                                             monkeypatch):
+    monkeypatch.chdir(repo_root)
+    before = sorted(p.name for p in (repo_root / "scenarios").iterdir())
+    result = invoke("new", "my-talks")
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: Invalid value for '--folder': 'scenarios' is negsim's own folder of shipped "
+        "scenarios: keep yours apart, e.g. --folder my-scenarios (then negsim run "
+        "my-scenarios/NAME.yaml), or run negsim from a folder of your own\n")
+    assert sorted(p.name for p in (repo_root / "scenarios").iterdir()) == before
 
 
 def test_new_writes_a_loadable_file_and_its_schema_and_never_overwrites(tmp_path):
@@ -71,14 +125,17 @@ def test_schema_prints_the_committed_schema():
     assert json.loads(result.output) == json.loads(committed.read_text())
 
 
-def test_docs_regenerates_the_reference(tmp_path):
-    out = tmp_path / "scenarios.md"
-    result = invoke("docs", "--out", str(out))
-    assert result.exit_code == 0
+def test_docs_prints_the_reference_and_writes_it_only_with_out(tmp_path, monkeypatch):
     from pathlib import Path
 
-    committed = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-    assert out.read_text() == committed.read_text()
+    monkeypatch.chdir(tmp_path)
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text()
+    printed = invoke("docs")
+    assert printed.exit_code == 0 and printed.output == committed
+    assert list(tmp_path.iterdir()) == []
+    result = invoke("docs", "--out", "scenarios.md")
+    assert result.exit_code == 0 and result.output == "wrote scenarios.md\n"
+    assert (tmp_path / "scenarios.md").read_text() == committed
 
 
 @pytest.mark.parametrize("command", ["validate", "show", "list", "new", "schema", "docs"])

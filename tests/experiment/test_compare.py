@@ -128,7 +128,7 @@ def test_cli_compare(tmp_path, monkeypatch):
     (["istanbul-2025"], "compare needs at least two scenarios"),
     (["istanbul-2025", "nowhere-land"], "cannot find scenario 'nowhere-land'"),
     (["istanbul-2025", "trump-joins", "--runs", "0"], "'--runs' / '-n': must be at least 1"),
-    (["--resume", "."], "not an unfinished compare"),
+    (["--resume", "."], "'.' is not an interrupted job"),
 ])
 def test_cli_compare_bad_input(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.errors import UserError
 from sim.experiment import sweep as sweeps
 from sim.experiment.run import RunInterrupted, simulate
 from sim.experiment.sweepfile import sweep_schema
@@ -230,6 +231,20 @@ def test_bad_sweep_files_are_one_line_each_with_file_and_line_exit_2(tmp_path, m
     assert message in result.stderr
     assert all(line.startswith("error: ") for line in result.stderr.splitlines())
     assert "Traceback" not in result.output and not (tmp_path / "results").exists()
+
+
+def test_a_scenario_file_is_named_as_such_not_picked_apart(tmp_path, monkeypatch):
+    """Issue 11: a scenario given where a sweep is expected says what it is (and which command
+    takes it), instead of listing its keys as unknown and the sweep's as missing."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "extends: istanbul-2025\ntitle: Mine\n", "mine.yaml")
+    with pytest.raises(UserError) as caught:
+        sweeps.load_sweep("mine.yaml")
+    assert str(caught.value) == ("mine.yaml:1:1  this is a scenario, not a sweep: run it with "
+                                 "negsim run mine.yaml (a sweep file starts with kind: sweep)")
+    write(tmp_path, GRID.replace("    kind: sweep\n", ""), "no-kind.yaml")  # a sweep all the same
+    with pytest.raises(UserError, match="no-kind.yaml:1:1  kind: required field missing"):
+        sweeps.load_sweep("no-kind.yaml")
 
 
 def test_cli_sweep_prints_and_writes(tmp_path, monkeypatch):

@@ -4,18 +4,23 @@ naming its scenario and run count (read from the matplotlib Figure objects)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from sim.experiment.run import run_to_folder
+from sim.model.labels import Labels
+from sim.model.outcomes import OUTCOMES
 from sim.report import plots
 from sim.cli import app as negsim_app
 from sim.results.summary import wilson
+from sim.results.sweep import sweep_parameters, tied_parameters
 from sim.scenario.loader import load_scenario
 
 SEED = 20250514
@@ -50,16 +55,22 @@ def make_compare_folder(folder: Path, run_folder: Path) -> Path:
     shutil.copy(run_folder / "scenario.yaml", folder / "scenario.yaml")
     labels, runs = ["istanbul-2025", "trump-joins"], 1000
     shares, diffs = [], []
-    base = {"no_talks": 0, "no_agreement": 2, "exchange_only": 976, "ceasefire_collapsed": 8,
-            "ceasefire_holding": 14}
-    other = {"no_talks": 0, "no_agreement": 1, "exchange_only": 910, "ceasefire_collapsed": 31,
-             "ceasefire_holding": 58}
+    base = {("outcome", "no_talks"): 0, ("outcome", "no_agreement"): 2,
+            ("outcome", "exchange_only"): 976, ("outcome", "ceasefire_collapsed"): 8,
+            ("outcome", "ceasefire_holding"): 14, ("attended", "russia"): 206,
+            ("attended", "usa"): 333, ("leaders_met", "all"): 190,
+            ("agreed", "ceasefire"): 22}
+    other = {("outcome", "no_talks"): 0, ("outcome", "no_agreement"): 1,
+             ("outcome", "exchange_only"): 910, ("outcome", "ceasefire_collapsed"): 31,
+             ("outcome", "ceasefire_holding"): 58, ("attended", "russia"): 592,
+             ("attended", "usa"): 1000, ("leaders_met", "all"): 565,
+             ("agreed", "ceasefire"): 89}
     for label, hits in zip(labels, (base, other), strict=True):
-        for outcome, k in hits.items():
-            shares.append((label, "outcome", outcome, k / runs, *wilson(k, runs), runs))
-    for outcome in base:
-        d = (other[outcome] - base[outcome]) / runs
-        diffs.append(("trump-joins", "istanbul-2025", "outcome", outcome, d, d - 0.01, d + 0.01,
+        for (metric, category), k in hits.items():
+            shares.append((label, metric, category, k / runs, *wilson(k, runs), runs))
+    for metric, category in base:
+        d = (other[(metric, category)] - base[(metric, category)]) / runs
+        diffs.append(("trump-joins", "istanbul-2025", metric, category, d, d - 0.01, d + 0.01,
                       abs(d) > 0.01, 0.005, 0.007))
     pd.DataFrame(shares, columns=["scenario", "metric", "category", "share", "ci_low",
                                   "ci_high", "n"]).to_csv(folder / "shares.csv", index=False)
@@ -121,7 +132,8 @@ def folders(tmp_path_factory):
 
 EXPECTED = {
     "run": RUN_FIGURES,
-    "compare": {"compare_outcomes", "compare_differences"},
+    "compare": {"compare_outcomes", "compare_differences", "compare_attendance",
+                "compare_attendance_differences"},
     "sweep1": {"sweep_lines"},
     "sweep2": {"sweep_heatmap_ceasefire_holding", "sweep_heatmap_exchange_only",
                "sensitivity_ceasefire_holding", "sensitivity_exchange_only"},
@@ -170,6 +182,9 @@ def test_run_figures_show_what_the_folder_holds(folders):
     trust = plots.figure_text(drawn["trust"])
     assert "Ukraine's trust in Russia" in trust and "15 May" in trust
     assert plots.NOT_A_FORECAST in " ".join(plots.figure_text(drawn["outcomes"]).split())
+    changes = f"(baseline), with {', '.join(CEASEFIRE_HEAVY)} · {RUNS:,} runs"
+    for fig in drawn.values():  # the --set changes, on every figure of the run
+        assert changes in " ".join(plots.figure_text(fig).split())
 
 
 def test_kaplan_meier_by_hand():
@@ -210,7 +225,196 @@ def test_tied_sweep_parameters_make_one_axis():
     points = pd.DataFrame({"point": [0, 1, 2, 3], "trust.a.b": [0.1, 0.1, 0.5, 0.5],
                            "trust.b.a": [0.1, 0.1, 0.5, 0.5], "actors.g.monitoring": [0, 1, 0, 1],
                            "ceasefire_holding.share": [0.1, 0.2, 0.3, 0.4]})
-    tied = plots.tied_parameters(points)
-    assert plots.sweep_parameters(tied) == ["trust.a.b = trust.b.a", "actors.g.monitoring"]
-    untouched = plots.tied_parameters(points.assign(**{"trust.b.a": [0.1, 0.2, 0.5, 0.5]}))
-    assert len(plots.sweep_parameters(untouched)) == 3
+    tied = tied_parameters(points)
+    assert sweep_parameters(tied) == ["trust.a.b = trust.b.a", "actors.g.monitoring"]
+    untouched = tied_parameters(points.assign(**{"trust.b.a": [0.1, 0.2, 0.5, 0.5]}))
+    assert len(sweep_parameters(untouched)) == 3
+
+
+# -- one vocabulary and the figure fixes of issue 11 --------------------------------------------
+
+
+def test_outcome_bars_take_their_labels_and_colours_from_the_outcome_table(folders):
+    from matplotlib.colors import to_hex
+
+    fig = plots.figures(folders["run"])["outcomes"]
+    ax = fig.axes[0]
+    labels = Labels(plots.open_folder(folders["run"]).scenario)
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown == [labels.outcome(o) for o in OUTCOMES][::-1]
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colours == [Labels.colour(o).lower() for o in OUTCOMES][::-1]
+
+
+def _drawn(fig):
+    """The figure laid out and drawn as for its PNG (positions are final only then)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+def _undrawn_ticks(fig) -> set[int]:
+    """Tick labels that exist but are not drawn: their tick is outside the axis' range."""
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    return hidden
+
+
+MARGIN = 5
+"""Pixels (at 100 dpi) that every text keeps from the figure's edge: text flush with the edge
+is cut off when a browser draws the SVG with a slightly wider font."""
+
+
+def _outside(fig) -> list[str]:
+    """Texts drawn partly outside the figure, or closer than MARGIN to its edge."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    box, hidden = fig.bbox, _undrawn_ticks(fig)
+    cut = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip() or id(text) in hidden:
+            continue
+        extent = text.get_window_extent(renderer)
+        if min(extent.x0 - box.x0, box.x1 - extent.x1, extent.y0 - box.y0,
+               box.y1 - extent.y1) < MARGIN:
+            cut.append(text.get_text())
+    return cut
+
+
+def _overlapping_ticks(fig) -> list[tuple[str, str]]:
+    """Neighbouring x tick labels of one axes that overlap."""
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        boxes = sorted(((b.x0, b.x1, text) for b, text in
+                        ((t.get_window_extent(renderer), t.get_text()) for t in ticks)))
+        found += [(a[2], b[2]) for a, b in zip(boxes, boxes[1:]) if b[0] < a[1]]
+    return found
+
+
+@pytest.fixture(scope="module")
+def year_folder(tmp_path_factory):
+    """A run over a calendar of a year (the day axis once crowded its dates)."""
+    scenario = load_scenario("istanbul-2025",
+                             overrides=(*CEASEFIRE_HEAVY, "calendar.horizon_days=365"))
+    return run_to_folder(scenario, 500, SEED, out=tmp_path_factory.mktemp("year")).path
+
+
+@pytest.mark.parametrize("kind", ["run", "compare", "sweep2", "year"])
+def test_no_text_is_cut_off_and_no_dates_overlap(folders, year_folder, kind):
+    folder = year_folder if kind == "year" else folders[kind]
+    with matplotlib.rc_context(plots.STYLE):
+        for name, fig in plots.figures(folder).items():
+            _drawn(fig)
+            assert _outside(fig) == [], name
+            assert _overlapping_ticks(fig) == [], name
+
+
+def test_the_text_scan_finds_a_cut_label():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.subplots()
+    ax.set_xlim(0, 100)
+    ax.text(101, 0.5, "100.0%  (100.0–100.0)")
+    _drawn(fig)
+    assert _outside(fig) == ["100.0%  (100.0–100.0)"]
+
+
+def test_ceasefire_states_by_hand():
+    """Agreed on day 5 (in force from day 6): one collapses on its 3rd day, one reaches its
+    4-day term, one is still in force at the horizon; one run agrees nothing."""
+    replicates = pd.DataFrame({
+        "agreed.cf": [True, True, True, False], "day.cf": [5, 5, 7, None],
+        "ceasefire_days": [3, 4, 2, 0],
+        "outcome": ["ceasefire_collapsed", "ceasefire_holding", "ceasefire_holding",
+                    "no_agreement"]})
+    states = plots.ceasefire_states(replicates, "cf", np.arange(4, 10), term=4)
+    # in force at the end of days 6-7 (the first), 6-8 (the second), 8-9 (the third)
+    assert (4 * states["in_force"]).tolist() == [0, 0, 2, 2, 2, 1]  # days 4 … 9
+    assert (4 * states["collapsed"]).tolist() == [0, 0, 0, 0, 1, 1]  # its 3rd day is day 8
+    assert (4 * states["held_to_term"]).tolist() == [0, 0, 0, 0, 0, 1]  # its 4th day is day 9
+
+
+def test_ceasefire_in_force_matches_the_daily_table(folders):
+    """The stacked panel's "in force" band is the run's own daily ceasefire_in_force, day by
+    day, so the drop at the end of the 30-day term is shown as ceasefires that held."""
+    replicates = pd.read_parquet(folders["run"] / "replicates.parquet")
+    daily = pd.read_csv(folders["run"] / "daily.csv")
+    states = plots.ceasefire_states(replicates, "ceasefire", daily["day"].to_numpy(), term=30)
+    in_force = np.round(daily["ceasefire_in_force"] * RUNS)
+    assert np.array_equal(np.round(states["in_force"] * RUNS), in_force)
+    held = replicates["outcome"].astype(str).eq("ceasefire_holding").sum()
+    collapsed = replicates["outcome"].astype(str).eq("ceasefire_collapsed").sum()
+    last = states.iloc[-1]
+    assert round(RUNS * (last["held_to_term"] + last["in_force"])) == held
+    assert round(RUNS * last["collapsed"]) == collapsed
+    text = plots.figure_text(plots.figures(folders["run"])["ceasefire_survival"])
+    assert "Ended at its 30-day term (held)" in text and "Collapsed" in text
+
+
+def test_trust_has_one_panel_per_pair_and_its_legend_covers_none(folders):
+    fig = plots.figures(folders["run"])["trust"]
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert sorted(ax.get_title() for ax in panels) == ["Russia's trust in Ukraine",
+                                                       "Ukraine's trust in Russia"]
+    _drawn(fig)
+    legend = fig.legends[0].get_window_extent()
+    assert not [ax for ax in panels if ax.get_window_extent().overlaps(legend)]
+    assert "10th–90th" in plots.figure_text(fig) and "within 0.005" in plots.figure_text(fig)
+
+
+def test_the_zero_line_does_not_strike_out_a_difference(folders):
+    fig = plots.figures(folders["compare"])["compare_differences"]
+    ax = fig.axes[0]
+    zero = next(line for line in ax.lines if list(line.get_xdata()) == [0, 0])
+    labels = [t for t in ax.texts if t.get_text().startswith(("+", "-"))]
+    assert "+0.0" in [t.get_text() for t in labels]
+    for text in labels:
+        patch = text.get_bbox_patch()
+        assert patch is not None and patch.get_facecolor()[:3] == (1, 1, 1)
+        assert text.get_zorder() > zero.get_zorder()
+
+
+def test_compare_figures_show_attendance_and_issues(folders):
+    drawn = plots.figures(folders["compare"])
+    text = plots.figure_text(drawn["compare_attendance_differences"])
+    assert "Vladimir Putin (Russia) attends" in text and "30-day ceasefire agreed" in text
+    assert "All party leaders met" in text and "+38.6" in text
+
+
+def test_heatmaps_show_enough_decimals_and_name_their_parameters(folders):
+    assert [plots.cell_decimals(x) for x in (0.4, 0.99, 1.0, 37.0)] == [2, 2, 1, 1]
+    fig = plots.figures(folders["sweep2"])["sweep_heatmap_ceasefire_holding"]
+    ax = fig.axes[0]
+    cells = [t.get_text() for t in ax.texts]
+    assert cells and all(re.fullmatch(r"\d+\.\d", c) for c in cells)
+    assert ax.get_xlabel() == "Ukraine's trust in Russia"
+    assert ax.get_ylabel() == "United States: monitoring"
+    bars = plots.figures(folders["sweep2"])["sensitivity_ceasefire_holding"].axes[0]
+    assert {t.get_text() for t in bars.get_yticklabels()} == {"Ukraine's trust in Russia",
+                                                             "United States: monitoring"}
+
+
+def test_a_leader_who_always_comes_keeps_the_whole_interval_on_the_figure(folders):
+    """10,000 runs of 10,000: the numbers read "100.0%  (100.0–100.0)", the widest there are;
+    they once ran off the figure's right edge."""
+    opened = plots.open_folder(folders["run"])
+    rows = [("istanbul-2025", "attended", actor, k / 10_000, *wilson(k, 10_000), 10_000)
+            for actor, k in (("ukraine", 8290), ("russia", 2060), ("turkey", 10_000),
+                             ("usa", 3330))]
+    rows.append(("istanbul-2025", "leaders_met", "all", 0.19, *wilson(1900, 10_000), 10_000))
+    summary = pd.DataFrame(rows, columns=["scenario", "metric", "category", "share", "ci_low",
+                                          "ci_high", "n"])
+    with matplotlib.rc_context(plots.STYLE):
+        fig = _drawn(plots.attendance_figure(opened, summary))
+    assert "100.0%  (100.0–100.0)" in plots.figure_text(fig)
+    assert _outside(fig) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_plots import RUNS, SEED, make_compare_folder, make_run_folder, make_sweep_folder
+from test_plots import (CEASEFIRE_HEAVY, RUNS, SEED, make_compare_folder, make_run_folder,
+                        make_sweep_folder)
 from typer.testing import CliRunner
 
 from sim.report import report
@@ -45,6 +46,9 @@ def test_one_self_contained_file(run_page, folders):
 def test_what_was_run_and_the_caveat(run_page):
     _, page = run_page
     assert "Istanbul talks, 15 May 2025 (baseline)" in page
+    changes = ", ".join(CEASEFIRE_HEAVY)
+    assert f"<h1>Istanbul talks, 15 May 2025 (baseline), with {changes}</h1>" in page
+    assert f"<tr><th>Changed with --set</th><td>{'; '.join(CEASEFIRE_HEAVY)}</td></tr>" in page
     assert f"{RUNS:,}" in page and str(SEED) in page
     assert "Mesa 3.5" in page and "numpy" in page
     assert report.NOT_A_FORECAST in page
@@ -106,4 +110,4 @@ def test_report_command(folders, tmp_path):
     assert result.output.strip() == str(target) and target.stat().st_size > 10_000
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
-    assert missing.output.strip().count("\n") == 0 and "not a results folder" in missing.output
+    assert missing.output.strip().count("\n") == 0 and "nowhere' does not exist" in missing.output

@@ -180,7 +180,9 @@ def test_trace_command_find_and_set(cli, ceasefire_heavy):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--find", "peace"), "unknown outcome 'peace'"),
+    (("--find", "peace"), "unknown outcome 'peace': choose one of no_talks, no_agreement,"),
+    (("--find", "ceasefire_colapsed"), "unknown outcome 'ceasefire_colapsed'; did you mean "
+                                       "'ceasefire_collapsed'? choose one of no_talks,"),
     (("--format", "xml"), "--format must be one of text, json, csv"),
     (("--find", "no_agreement", "--replicate", "3"), "not both"),
     (("--replicate", "-1"), "--replicate must be 0 or more"),

@@ -172,11 +172,32 @@ def test_a_missing_path_and_a_folder_are_errors(tmp_path, monkeypatch):
     assert "is a folder" in message_of(tmp_path)[0]
 
 
+def test_a_sweep_file_is_named_as_such_not_picked_apart(tmp_path, monkeypatch):
+    """Issue 11: a sweep file given where a scenario is expected says what it is, instead of
+    listing its keys as unknown; also when a scenario extends it."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "sweep.yaml", "# a sweep\nkind: sweep\nbase: istanbul-2025\n")
+    assert message_of("sweep.yaml") == [
+        "sweep.yaml:2:1  kind: this is a sweep file, not a scenario: run it with negsim sweep "
+        "sweep.yaml"]
+    write(tmp_path, "mine.yaml", "extends: sweep.yaml\ntitle: Mine\n")
+    assert message_of("mine.yaml") == [message_of("sweep.yaml")[0]]
+
+
 def test_sim_exports_load_scenario():
     assert sim.load_scenario("trump-joins").actors["usa"].attendance.mode == "always"
 
 
 # --- overrides ------------------------------------------------------------------------------
+
+
+def test_a_scenario_remembers_its_overrides_as_given_in_order():
+    """They name a --set run in its title, metadata.json and report (issue 11)."""
+    given = ["actors.usa.attendance.mode=always", "trust.ukraine.russia = 0.2"]
+    assert load_scenario("istanbul-2025", iter(given)).overrides == tuple(given)
+    assert load_scenario("istanbul-2025").overrides == ()
+    twice = load_scenario_dict("istanbul-2025", given[:1]).with_overrides(given[1:])
+    assert twice.validate().overrides == tuple(given)
 
 
 def test_overrides_set_values_by_dotted_path():

@@ -21,22 +21,23 @@ def test_the_committed_schema_is_the_generated_one(repo_root):
     committed = (repo_root / "scenarios" / "schema.json").read_text(encoding="utf-8")
     assert committed == schema_text(), (
         "scenarios/schema.json is out of date with sim/scenario/config.py: regenerate it with "
-        "`negsim schema scenarios/schema.json` (or python -c \"from sim.scenario.schema import "
-        "write_schema; write_schema('scenarios/schema.json')\")")
+        "`negsim schema --out scenarios/schema.json` from the repository's root")
 
 
 def test_the_committed_reference_is_the_generated_one(repo_root):
     committed = (repo_root / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert committed == scenario_reference_markdown(), (
         f"docs/scenarios.md is out of date with sim/scenario/config.py: regenerate it with "
-        f"`negsim docs` (or `{REGENERATE}`)")
+        f"`{REGENERATE}` from the repository's root")
 
 
-def test_the_docs_module_regenerates_the_reference_from_the_command_line(tmp_path, repo_root):
-    target = tmp_path / "scenarios.md"
-    subprocess.run([sys.executable, "-m", "sim.scenario.docs", str(target)], check=True,
-                   cwd=repo_root, capture_output=True, timeout=60)
-    assert target.read_text(encoding="utf-8") == scenario_reference_markdown()
+def test_negsim_docs_prints_the_reference_from_any_folder(tmp_path):
+    """Issue 11: ``negsim docs`` outside the repository's root was a FileNotFoundError; it now
+    prints the reference and writes nothing (``--out FILE`` writes)."""
+    done = subprocess.run([sys.executable, "-m", "sim", "docs"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout == scenario_reference_markdown() and done.stderr == ""
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_schema_writes_the_schema(tmp_path):

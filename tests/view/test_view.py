@@ -18,11 +18,14 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app as negsim_app
+from sim.model.labels import Labels
+from sim.model.outcomes import OUTCOMES
 
 SCENARIO = "istanbul-2025"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -110,6 +113,32 @@ def test_putin_always_means_he_attends_in_every_history():
     assert shares.shares("attended").loc["russia", "share"] == 1.0
 
 
+def test_the_view_takes_outcome_labels_and_colours_from_the_outcome_table():
+    from matplotlib.colors import to_hex
+
+    app = _view_module()
+    ensemble = app.charts(SCENARIO, (), 300, 1).ensemble
+    axes = app.outcome_figure(ensemble).axes[0]
+    labels = Labels(app.base_scenario(SCENARIO).validate())
+    shown = [" ".join(t.get_text().split()) for t in axes.get_yticklabels()]
+    assert shown == [labels.outcome(o) for o in OUTCOMES]
+    assert [to_hex(bar.get_facecolor()) for bar in axes.patches] == [
+        Labels.colour(o).lower() for o in OUTCOMES]
+    table = app._shares_table(ensemble)
+    assert "30-day ceasefire agreed, then collapsed" in table
+    assert "Vladimir Putin (Russia)" in table
+
+
+def test_sliders_are_named_by_the_parameter_label_rule():
+    app = _view_module()
+    labels = Labels(app.base_scenario(SCENARIO).validate())
+    _, sliders = app.scenario_controls(SCENARIO)
+    by_path = {c.path: c.label for c in sliders}
+    assert by_path["trust.ukraine.russia"] == labels.parameter("trust.ukraine.russia")
+    assert by_path["actors.usa.monitoring"] == "Monitoring"  # under the heading United States
+    assert labels.parameter("actors.usa.monitoring") == "United States: monitoring"
+
+
 # -- in the browser ------------------------------------------------------------------------
 
 
@@ -142,8 +171,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Served(NamedTuple):
+    url: str
+    log: Path
+    """Everything the server printed (standard output and error)."""
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory) -> Served:
     """``negsim view istanbul-2025`` on a free loopback port, for this module's tests."""
     port = _free_port()
     log = tmp_path_factory.mktemp("view") / "server.log"
@@ -154,7 +189,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url, process, log)
-        yield url
+        yield Served(url, log)
     finally:
         process.terminate()
         try:
@@ -190,7 +225,7 @@ def browser_page(playwright_api, server, tmp_path_factory):
     page.on("websocket", lambda ws: page.requests.append(ws.url))
     page.on("response", lambda r: r.status >= 400 and page.failures.append(f"{r.status} {r.url}"))
     page.on("requestfailed", lambda r: page.failures.append(f"failed {r.url}"))
-    page.goto(server)
+    page.goto(server.url)
     yield page
     context.close()
 
@@ -221,8 +256,21 @@ def test_page_shows_title_controls_and_charts(browser_page, playwright_api):
         expect(page.locator(f".negsim-attendance-{toggle.path.split('.')[1]}")).to_be_visible()
     for chart in ("outcomes", "survival", "trust"):
         assert _chart_source(page, chart)
-    for outcome in app.OUTCOME_LABELS.values():
-        expect(_row(page, outcome)).to_contain_text("%")
+    labels = app.base_scenario(SCENARIO).validate()
+    for outcome in OUTCOMES:
+        expect(_row(page, Labels(labels).outcome(outcome))).to_contain_text("%")
+
+
+def test_the_server_prints_only_its_address(browser_page, server):
+    """Issue 11: Solara's 15-line cookie warning at each page load is switched off; the
+    server says where it is and nothing else."""
+    from playwright.sync_api import expect
+
+    expect(browser_page.locator(".negsim-shares")).to_contain_text("%", timeout=UPDATE_GUARD)
+    printed = server.log.read_text().splitlines()
+    assert printed[0].startswith(f"negsim view: {SCENARIO}, 2,000 runs per chart. Open "
+                                 f"{server.url} in a browser")
+    assert [line for line in printed if "arning" in line or "cookie" in line.lower()] == []
 
 
 def test_putin_always_shows_him_attending_in_every_history(browser_page):
@@ -242,7 +290,7 @@ def test_moving_a_trust_slider_changes_the_outcome_shares_and_charts(browser_pag
     from playwright.sync_api import expect
 
     page = browser_page
-    held = _row(page, "Ceasefire, held")
+    held = _row(page, "30-day ceasefire agreed and held")
     before, chart_before = held.inner_text(), _chart_source(page, "outcomes")
     slider = page.locator(".negsim-slider-trust-ukraine-russia")
     box = slider.bounding_box()
