@@ -13,8 +13,10 @@ The public API (kept light to import: Mesa loads only when something simulates):
 from importlib import import_module
 
 __version__ = "0.1.0"
-MODEL_VERSION = "1"
-"""Version of the model's rules (docs/model.md §1-8); recorded in every results folder."""
+MODEL_VERSION = "2"
+"""Version of the model's rules (docs/model.md §1-8); recorded in every results folder, and
+``--resume`` refuses a ``.partial`` folder of another version. 2: exchange size bargained
+against distrust, tranches, the zone of agreement and the reasons (issue 10)."""
 DEFAULT_SEED = 20250514
 """The default root seed: the date of the seed article."""
 SEED_LIMIT = 2**63

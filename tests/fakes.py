@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.model.outcomes import FIXED_POINT, OUTCOMES, Chunk
+from sim.model.outcomes import ENDINGS, FIXED_POINT, OUTCOMES, REASONS, Chunk
 from sim.scenario.config import Scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,14 +113,36 @@ def simulate_chunk(scenario: Scenario, seed: int, first_replicate: int, count: i
     columns |= {f"agreed.{k}": v for k, v in agreed.items()}
     columns |= {f"level.{k}": v for k, v in level.items()}
     columns |= {f"day.{k}": pd.arrays.IntegerArray(v, mask=v < 0) for k, v in day.items()}
+    columns |= {f"tranches.{k}": agreed[k] * (1 + (u(f"trn{k}") < 0.3)) for k in agreed}
     columns |= {"ceasefire_days": cf_days, "exchanged_share": exchanged}
     columns |= {f"violations.{p}": (u(f"vio{p}") * 5).astype(np.int64) for p in parties}
     trust = {(i, j): u(f"tr{i}{j}") for i, j in itertools.permutations(parties, 2)}
     columns |= {f"trust.{i}.{j}": v for (i, j), v in trust.items()}
     columns |= {f"payoff.{p}": u(f"pay{p}") - 0.5 for p in parties}
+    columns |= _reasons(u, scenario, no_talks, agreed, np.asarray(columns["outcome"]) == OUTCOMES[3])
     replicates = pd.DataFrame(columns)
     daily = _daily_sums(scenario, u, attended, day.get(ceasefire), cf_days, exchanged, trust)
     return Chunk(first_replicate, count, replicates, daily)
+
+
+def _reasons(u, scenario: Scenario, no_talks, agreed, collapsed) -> dict:
+    """The why-columns, shaped like the engine's: a reason per issue consistent with
+    ``agreed`` and ``no_talks``, a blocker where not agreed, an ender where collapsed."""
+    parties, cols = sorted(scenario.parties), {}
+    for k in scenario.issues:
+        other = 2 + (u(f"rsn{k}") * (len(REASONS) - 2)).astype(np.int64)
+        cols[f"reason.{k}"] = pd.Categorical.from_codes(
+            np.where(agreed[k], 0, np.where(no_talks, 1, other)), categories=list(REASONS))
+    for k in scenario.issues:
+        who = (u(f"blk{k}") * len(parties)).astype(np.int64)
+        cols[f"blocker.{k}"] = pd.Categorical.from_codes(
+            np.where(agreed[k] | no_talks, -1, who), categories=parties)
+    who = (u("endby") * len(parties)).astype(np.int64)
+    cols["ended_by"] = pd.Categorical.from_codes(np.where(collapsed, who, -1), categories=parties)
+    after = (u("endafter") < 0.5).astype(np.int64)
+    cols["ended_after"] = pd.Categorical.from_codes(np.where(collapsed, after, -1),
+                                                    categories=list(ENDINGS))
+    return cols
 
 
 def _outcome_codes(no_talks, agreed, has_cf, cf_days, term) -> np.ndarray:
@@ -146,6 +168,10 @@ def _daily_sums(scenario, u, attended, cf_start, cf_days, exchanged, trust) -> p
     for a, came in attended.items():
         announce_day = -(u(f"ann{a}") * cal.announcement_days).astype(np.int64) - 1
         out[f"announced.{a}"] = (came & (days >= announce_day)).sum(axis=1).astype(np.int64)
+    sessions = (days[:, 0] >= 0) & (days[:, 0] % cal.session_every_days == 0) & (
+        days[:, 0] < cal.sessions * cal.session_every_days)
+    for k in scenario.issues:
+        out[f"zone_open.{k}"] = np.where(sessions, (u(f"zone{k}") < 0.4).sum(), 0).astype(np.int64)
     return pd.DataFrame(out)
 
 

@@ -67,11 +67,12 @@ def print_results(results, quiet: bool) -> None:
 
 
 def _tables(results) -> list:
-    from sim.model.labels import Labels, heading
+    from sim.model.labels import METRICS, Labels, heading
 
     labels = Labels(results.scenario)
     rows = {metric: list(group.itertuples())
-            for metric, group in results.summary.groupby("metric", sort=False)}
+            for metric, group in results.summary.groupby("metric", sort=False)
+            if metric in METRICS}  # a metric is shown once it has its words in METRICS
 
     def section(*metrics: str) -> list:
         return [(labels.category(m, r.category), r) for m in metrics for r in rows.get(m, [])]

@@ -84,17 +84,18 @@ class Mediator(Actor):
         self.bias = {p: self.param(f"bias.{p}", b) for p, b in sorted(config.bias.items())}
         self.trust_building = self.param("trust_building", config.trust_building)
         self.leverage = self.param("leverage", config.leverage)
+        self.custody = self.param("custody", config.custody)
         self.forgiveness = 1.0  # mediators press every party alike (§5)
 
-    def propose(self, issue: str, where: np.ndarray, aspirations: dict) -> np.ndarray:
-        """The grid level with the largest smallest margin ``u_i(x) − a_i``, shifted by bias."""
-        parties = self.model.parties
-        margins = np.min([p.utility(issue, rules.GRID[None, :], where) - aspirations[p.key][:, None]
-                          for p in parties], axis=0)
-        best = rules.GRID[np.argmax(margins, axis=1)]
+    def propose(self, issue: str, where: np.ndarray, best: np.ndarray,
+                agreed_so_far: np.ndarray) -> np.ndarray:
+        """``best``, the grid level with the largest smallest margin ``u_i(x) − a_i`` (the
+        model finds it with the zone of agreement), shifted by bias, above what is already
+        agreed."""
         shift = sum(pick(b, where) * (pick(self.model.actors[p].position[issue], where) - best)
                     for p, b in self.bias.items())
-        return rules.snap(best + pick(self.model.bias_scale, where) * shift)
+        return np.maximum(rules.snap(best + pick(self.model.bias_scale, where) * shift),
+                          rules.next_level(agreed_so_far))
 
     def build_trust(self, where: np.ndarray) -> None:
         """After a session, every party's trust in every other rises, scaled by its trust in us."""
@@ -144,8 +145,9 @@ class Party(Actor):
         self.reservation = per_issue("reservation", config.reservation)
         self.concession = per_issue("concession", concession)
         self.salience = per_issue("salience", _filled_salience(config.salience, issues))
-        for field in ("momentum", "exposure", "audience_cost", "trustworthiness",
-                      "violation_rate", "accident_rate", "retaliation", "exit_rate"):
+        for field in ("momentum", "exposure", "exchange_exposure", "audience_cost",
+                      "trustworthiness", "violation_rate", "accident_rate", "retaliation",
+                      "exit_rate"):
             setattr(self, field, self.param(field, getattr(config, field)))
         R = model.replicates
         self.reciprocating = model.draws.uniform("type", 0, self.key) < self.trustworthiness
@@ -174,6 +176,18 @@ class Party(Actor):
             uncovered = uncovered * rules.guarantee_cover(
                 self.trust_in_third[g.key], g.credibility, g.enforcement, g.monitoring)
         self.uncovered = uncovered
+        self.uncovered_exchange = self.exchange_uncovered()
+
+    def exchange_uncovered(self):
+        """``Π_m (1 − t_m·custody_m) · Π_g (1 − t_g·c_g·e_g)``: the share of an exchange's
+        risk that no mediator holding it and no guarantor covers, in this party's eyes (§3.7)."""
+        uncovered = 1.0
+        for m in self.model.mediators:
+            uncovered = uncovered * rules.custody_cover(self.trust_in_third[m.key], m.custody)
+        for g in self.model.guarantors:
+            uncovered = uncovered * rules.exchange_guarantee_cover(
+                self.trust_in_third[g.key], g.credibility, g.enforcement)
+        return uncovered
 
     # -- trust ----------------------------------------------------------------------------
 
@@ -185,6 +199,13 @@ class Party(Actor):
     def least_trust(self, where: np.ndarray | None = None) -> np.ndarray:
         """Effective trust in the least-trusted counterpart (§3)."""
         return np.min([self.effective_trust(j, where) for j in sorted(self.trust)], axis=0)
+
+    def exchange_trust(self, where: np.ndarray | None = None) -> np.ndarray:
+        """``T_x``: effective trust for an exchange in the least-trusted counterpart, topped up
+        by mediators holding it and by guarantors (§3.7)."""
+        uncovered = pick(self.uncovered_exchange, where)
+        return np.min([rules.effective_trust(self.trust[j] if where is None else self.trust[j][where],
+                                             uncovered) for j in sorted(self.trust)], axis=0)
 
     def notice_no_show(self, where: np.ndarray) -> None:
         """Before the first session: trust falls in a party whose leader stayed away (§3)."""
@@ -205,28 +226,42 @@ class Party(Actor):
         return rules.aspiration(pick(self.reservation[issue], where), tau,
                                 pick(self.concession[issue], where), self.pressure[where])
 
-    def utility(self, issue: str, level, where: np.ndarray) -> np.ndarray:
-        """Utility of ``level`` (shape (n,) or (n, grid)) for the replicates ``where`` (§4)."""
-        cost = 0.0
-        if self.model.config.issues[issue].kind == "ceasefire":
-            cost = rules.ceasefire_cost(pick(self.momentum, where), pick(self.exposure, where),
-                                        self.least_trust(where))
-        position = pick(self.position[issue], where)
-        if np.ndim(level) == 2:  # a grid of levels for each replicate: parameters as columns
-            cost, position = _column(cost), _column(position)
-        return rules.utility(level, position, cost)
+    def costs(self, issue: str, where: np.ndarray) -> tuple:
+        """What a unit of ``issue`` costs this party, and what of it is already delivered (§4):
+        a ceasefire's momentum and exposure; an exchange's risk on what is undelivered."""
+        kind = self.model.config.issues[issue].kind
+        if kind == "ceasefire":
+            return rules.ceasefire_cost(pick(self.momentum, where), pick(self.exposure, where),
+                                        self.least_trust(where)), 0.0
+        if kind == "exchange":
+            return (rules.exchange_cost(pick(self.exchange_exposure, where),
+                                        self.exchange_trust(where)),
+                    self.model.delivered[issue][where])
+        return 0.0, 0.0
+
+    def utility(self, issue: str, level: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Utility of ``level`` (one per replicate ``where``) (§4)."""
+        cost, delivered = self.costs(issue, where)
+        return rules.utility(level, pick(self.position[issue], where), cost, delivered)
+
+    def grid_utility(self, issue: str, where: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Utility of every grid level (rows) for the replicates ``where`` (columns), written
+        into ``out`` (§4)."""
+        cost, delivered = self.costs(issue, where)
+        return rules.grid_utility(out, pick(self.position[issue], where), cost, delivered)
 
     def respond(self, issue: str, level: np.ndarray, aspiration: np.ndarray,
-                where: np.ndarray) -> np.ndarray:
-        """Accept if within the delegation's mandate (or the leader is here) and good enough."""
+                where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Its utility for the proposal, and its shortfall ``a − (u + ε)``: it accepts if the
+        shortfall is at most 0, and infinitely short beyond its delegation's mandate while its
+        leader is absent (§5 step 3)."""
         model = self.model
         allowed = self.present[where] | (level <= pick(self.mandate[issue], where))
         value = self.utility(issue, level, where)
         noise = logistic_from(model.draws.uniform("respond", model.day, self.key, issue, where),
                               pick(model.decision_noise, where))
-        accepts = allowed & (value + noise >= aspiration)
-        self.agreed_utility[issue][where[accepts]] = value[accepts]
-        return accepts
+        shortfall = np.where(allowed, aspiration - (value + noise), np.inf)
+        return value, shortfall
 
     # -- ceasefire ------------------------------------------------------------------------
 
@@ -266,6 +301,11 @@ class Party(Actor):
             like_o = np.where(saw, report_o, 1.0 - report_o)
             self.trust[j][where] = rules.bayes(self.trust[j][where], like_r, like_o)
 
+    def saw_real_violation(self, where: np.ndarray) -> np.ndarray:
+        """Whether any violation it saw today was real (not a false alarm)."""
+        return np.any([saw & self.model.actors[j].violated[where] for j, saw in self._seen.items()],
+                      axis=0)
+
     def exit(self, where: np.ndarray) -> np.ndarray:
         """After seeing a violation by j, declare the ceasefire over with chance §6."""
         day = self.model.day
@@ -274,10 +314,6 @@ class Party(Actor):
             chance = rules.exit_chance(pick(self.exit_rate, where), self.effective_trust(j, where))
             leaves |= saw & (self.model.draws.uniform("exit", day, self.key, j, where) < chance)
         return leaves
-
-
-def _column(value):
-    return np.reshape(value, (-1, 1)) if np.ndim(value) else value
 
 
 def _filled_salience(given: dict[str, float], issues) -> dict[str, float]:

@@ -4,7 +4,8 @@
 A day's phases, in order (:meth:`NegotiationModel.step`)::
 
     announce            days −A … −1: undecided leaders decide whether to come       (§2)
-    negotiate           session days: aspiration, proposal, response, trust-building (§5)
+    negotiate           session days: aspiration, zone of agreement, proposal, response,
+                        trust-building (§5)
     exchange_prisoners  stage dates of agreed exchanges; completed stages are signals (§6)
     keep_ceasefire      violations, observations, Bayes on trust, exits            (§3, §6)
     collect             Mesa DataCollector: the day's ensemble aggregates           (§7)
@@ -25,10 +26,13 @@ from sim import DEFAULT_SEED
 from sim.model import rules
 from sim.model.agents import NEVER, Actor, Guarantor, Mediator, Party, pick
 from sim.model.draws import Draws, normal_from
-from sim.model.outcomes import (FIXED_POINT, HISTOGRAM_BINS, OUTCOMES, TRUST_HISTOGRAM, Chunk,
-                                trust_histogram)
+from sim.model.outcomes import (ENDINGS, FIXED_POINT, HISTOGRAM_BINS, OUTCOMES, REASONS,
+                                TRUST_HISTOGRAM, Chunk, trust_histogram)
 
 AGENT_CLASSES = {"party": Party, "mediator": Mediator, "guarantor": Guarantor}
+REASON = {name: code for code, name in enumerate(REASONS)}
+NOBODY = -1
+"""Code of an empty ``blocker`` or ``ended_by`` (NA in the outcome record)."""
 
 
 class NegotiationModel(mesa.Model):
@@ -96,18 +100,34 @@ class NegotiationModel(mesa.Model):
         self.issue_ids = sorted(cfg.issues)
         self.agreed = {k: np.zeros(R, dtype=bool) for k in self.issue_ids}
         self.level = {k: np.zeros(R) for k in self.issue_ids}
-        self.agreed_day = {k: np.full(R, NEVER, dtype=np.int64) for k in self.issue_ids}
+        self.agreed_day = {k: np.full(R, NEVER, dtype=np.int64) for k in self.issue_ids}  # first
+        self.tranches = {k: np.zeros(R, dtype=np.int64) for k in self.issue_ids}
         self.talks_held = np.all([p.delegation & np.ones(R, dtype=bool) for p in self.parties], axis=0)
         self.session_days = {s * cal.session_every_days: s + 1 for s in range(cal.sessions)}
-        # exchanges (§6)
+        # why an issue was not agreed, judged at the last session it was on the table (§5, §7)
+        self.opened = {k: np.zeros(R, dtype=bool) for k in self.issue_ids}
+        self.zone_open = {k: np.zeros(R, dtype=bool) for k in self.issue_ids}
+        self.zone_if_leaders = {k: np.zeros(R, dtype=bool) for k in self.issue_ids}
+        self.blocker = {k: np.full(R, NOBODY, dtype=np.int8) for k in self.issue_ids}
+        self.zone_open_today = dict.fromkeys(self.issue_ids, 0)
+        # two (grid levels × replicates) work arrays for the margins of the zone of agreement:
+        # allocated once, because fresh arrays this size at every session cost more than the
+        # arithmetic (the operating system zeroes their pages)
+        self.grid_space = np.empty((2, rules.GRID.size, R))
+        # exchanges (§6): tranches in order of agreement, carried out one stage at a time
         self.exchanges = [k for k in self.issue_ids if cfg.issues[k].kind == "exchange"]
-        self.stages_done = {k: np.zeros(R, dtype=np.int64) for k in self.exchanges}
-        self.stage_days = {k: self._stage_days(cfg.issues[k]) for k in self.exchanges}
+        self.stages_done = {k: np.zeros(R, dtype=np.int64) for k in self.exchanges}  # all tranches
+        self.tranche_size = {k: np.zeros((R, cal.sessions)) for k in self.exchanges}
+        self.delivered = {k: np.zeros(R) for k in self.exchanges}  # share of all-for-all
+        self.next_stage = {k: np.full(R, NEVER, dtype=np.int64) for k in self.exchanges}
+        self.stage_days: dict[str, set[int]] = {k: set() for k in self.exchanges}  # cheap guard
         # the ceasefire (§6): at most one issue of kind "ceasefire"
         self.ceasefire = next((k for k in self.issue_ids if cfg.issues[k].kind == "ceasefire"), None)
         self.in_force = np.zeros(R, dtype=bool)
         self.ceasefire_days = np.zeros(R, dtype=np.int64)
         self.collapsed = np.zeros(R, dtype=bool)
+        self.ended_by = np.full(R, NOBODY, dtype=np.int8)
+        self.ended_after_violation = np.zeros(R, dtype=bool)
         self.stall = {k: self.param(f"issues.{k}.stall", cfg.issues[k].stall) for k in self.exchanges}
         # talks and observation settings (§3, §5), read once so that any may vary per replicate
         for block, names in (("talks", ("proposal_sd", "decision_noise", "pressure_scale", "bias_scale")),
@@ -120,13 +140,6 @@ class NegotiationModel(mesa.Model):
             self.param("observation.false_alarm", self.observation.false_alarm), monitoring)
         self.expected_deterrence = np.clip(
             sum((g.expected_deterrence() for g in self.guarantors), 0.0), 0.0, 1.0)
-
-    def _stage_days(self, issue) -> set[int]:
-        """Days on which some replicate may have an exchange stage due (cheap guard)."""
-        return {s + issue.first_stage_days + n * issue.stage_every_days
-                for s in self.session_days
-                for n in range(self.calendar.horizon_days)
-                if s + issue.first_stage_days + n * issue.stage_every_days < self.calendar.horizon_days}
 
     # -- the calendar ---------------------------------------------------------------------
 
@@ -148,13 +161,18 @@ class NegotiationModel(mesa.Model):
     # -- phases ---------------------------------------------------------------------------
 
     def announce(self) -> None:
-        """Days −A … −1: every undecided leader may announce (§2)."""
+        """Days −A … −1: every undecided leader may announce (§2). How many replicates have
+        each leader announced is counted here: from day 0 on it no longer changes."""
         if self.day < 0:
             for actor in self.actors.values():
                 actor.announce()
+            self.announced = {a: int((actor.announced_day <= self.day).sum())
+                              for a, actor in self.actors.items()}
 
     def negotiate(self) -> None:
-        """Session days: each open issue is proposed and answered; then mediators build trust."""
+        """Session days: each issue on the table is proposed and answered; then mediators
+        build trust."""
+        self.zone_open_today = dict.fromkeys(self.issue_ids, 0)
         session = self.session_days.get(self.day)
         if session is None:
             return
@@ -162,7 +180,7 @@ class NegotiationModel(mesa.Model):
         if session == 1:
             self.open_talks(where)
         for issue in self.issue_ids:
-            self.bargain(issue, session / self.calendar.sessions, where)
+            self.bargain(issue, session, where)
         for mediator in self.mediators:
             mediator.build_trust(where)
 
@@ -179,63 +197,178 @@ class NegotiationModel(mesa.Model):
         for party in self.parties:
             party.notice_no_show(where)
 
-    def bargain(self, issue: str, tau: float, where: np.ndarray) -> None:
-        """One issue at one session: aspirations, a proposal, every party's answer (§5)."""
-        is_open = ~self.agreed[issue][where]
+    def on_table(self, issue: str, where: np.ndarray) -> np.ndarray:
+        """Whether ``issue`` is on the table at today's session: its prerequisite
+        (``opens_after``) first agreed on an earlier day, and not settled: an exchange until
+        all-for-all is agreed (further tranches, §4.5), any other issue until agreed."""
+        if issue in self.exchanges:
+            open_ = self.level[issue][where] < 1.0
+        else:
+            open_ = ~self.agreed[issue][where]
         first = self.config.issues[issue].opens_after
         if first is not None:
-            is_open &= self.agreed_day[first][where] < self.day
-        where = where[is_open]
+            open_ &= self.agreed_day[first][where] < self.day
+        return open_
+
+    def bargain(self, issue: str, session: int, where: np.ndarray) -> None:
+        """One issue at one session: aspirations, the zone of agreement, a proposal, every
+        party's answer; at the last session, who blocked it (§5, §7)."""
+        where = where[self.on_table(issue, where)]
         if where.size == 0:
             return
+        self.opened[issue][where] = True
+        agreed_so_far = self.level[issue][where]
+        tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau, where) for p in self.parties}
-        level = self.propose(issue, where, aspirations)
-        accepts = np.all([p.respond(issue, level, aspirations[p.key], where)
-                          for p in self.parties], axis=0)
-        done = where[accepts]
-        self.agreed[issue][done] = True
-        self.level[issue][done] = level[accepts]
-        self.agreed_day[issue][done] = self.day
+        margins = self.margins(issue, where, aspirations, agreed_so_far)
+        maximin = np.argmax(margins, axis=0)  # the best compromise; ties: the lowest level
+        lowest = self.judge_zone(issue, where, margins, maximin)
+        best = rules.GRID[maximin]
+        level = self.propose(issue, where, best, agreed_so_far)
+        answers = [p.respond(issue, level, aspirations[p.key], where) for p in self.parties]
+        shortfalls = np.array([shortfall for _, shortfall in answers])
+        accepts = np.all(shortfalls <= 0.0, axis=0)
+        for party, (value, _) in zip(self.parties, answers):
+            party.agreed_utility[issue][where[accepts]] = value[accepts]
+        self.agree(issue, where[accepts], level[accepts])
+        if session == self.calendar.sessions:
+            left = ~self.agreed[issue][where]
+            self.blame(issue, where[left], best[left], lowest[left], shortfalls[:, left],
+                       {k: a[left] for k, a in aspirations.items()})
 
-    def propose(self, issue: str, where: np.ndarray, aspirations: dict) -> np.ndarray:
+    def margins(self, issue: str, where: np.ndarray, aspirations: dict,
+                agreed_so_far: np.ndarray) -> np.ndarray:
+        """``min_i (u_i(x) − a_i)``, one row per grid level x, one column per replicate; −inf at
+        levels not above what is already agreed (§5.7). A level with margin ≥ 0 every party
+        accepts without noise. The array is a view of a work array: valid until the next
+        issue is bargained."""
+        first, *others = self.parties  # in place, in the model's two work arrays (set-up)
+        margins = first.grid_utility(issue, where, self.grid_space[0, :, :where.size])
+        margins -= aspirations[first.key]
+        for p in others:
+            margin = p.grid_utility(issue, where, self.grid_space[1, :, :where.size])
+            margin -= aspirations[p.key]
+            np.minimum(margins, margin, out=margins)
+        further = np.flatnonzero(agreed_so_far)  # a further tranche: only levels above
+        if further.size:
+            margins[:, further] = np.where(rules.GRID[:, None] <= agreed_so_far[further], -np.inf,
+                                           margins[:, further])
+        return margins
+
+    def judge_zone(self, issue: str, where: np.ndarray, margins: np.ndarray,
+                   maximin: np.ndarray) -> np.ndarray:
+        """Record whether the zone of agreement is open: a grid level every party accepts
+        without noise (the best compromise ``maximin`` has margin ≥ 0), within every absent
+        leader's delegation mandate; and whether it would be with every leader present (§5).
+        Returns the lowest level index of the zone where a mandate may bind (else 0)."""
+        open_if_leaders = margins[maximin, np.arange(where.size)] >= 0.0
+        cap = np.min([np.where(p.present[where], np.inf, pick(p.mandate[issue], where))
+                      for p in self.parties], axis=0)
+        zone_open = open_if_leaders.copy()
+        lowest = np.zeros(where.size, dtype=np.int64)
+        capped = np.flatnonzero(open_if_leaders & (cap < rules.GRID[-1]))  # a mandate may bind
+        if capped.size:
+            lowest[capped] = rules.zone_floor(margins[:, capped])
+            zone_open[capped] = rules.GRID[lowest[capped]] <= cap[capped]
+        self.zone_open[issue][where] = zone_open
+        self.zone_if_leaders[issue][where] = open_if_leaders
+        self.zone_open_today[issue] = int(zone_open.sum())
+        return lowest
+
+    def propose(self, issue: str, where: np.ndarray, best: np.ndarray,
+                agreed_so_far: np.ndarray) -> np.ndarray:
         """The most skilled mediator proposes with chance ``skill``; otherwise the parties'
-        midpoint plus Normal noise, snapped to the grid (§5 step 2)."""
+        midpoint plus Normal noise, snapped to the grid (§5 step 2). A proposal is a total level
+        above what is already agreed."""
         day, draw = self.day, self.draws.uniform
-        midpoint = sum(pick(p.position[issue], where) for p in self.parties) / len(self.parties)
-        noise = normal_from(draw("proposal_a", day, "", issue, where),
-                            draw("proposal_b", day, "", issue, where))
-        level = rules.snap(midpoint + pick(self.proposal_sd, where) * noise)
-        if not self.mediators:
-            return level
-        skills = np.array([np.broadcast_to(pick(m.skill, where), where.shape) for m in self.mediators])
-        chosen = np.argmax(skills, axis=0)  # ties: the first mediator by id
-        mediated = draw("mediate", day, "", issue, where) < skills[chosen, np.arange(where.size)]
-        for i, mediator in enumerate(self.mediators):
-            sel = mediated & (chosen == i)
-            if sel.any():
-                level[sel] = mediator.propose(issue, where[sel],
-                                              {k: a[sel] for k, a in aspirations.items()})
+        level = np.empty(where.size)
+        mediated = np.zeros(where.size, dtype=bool)
+        if self.mediators:
+            skills = np.array([np.broadcast_to(pick(m.skill, where), where.shape)
+                               for m in self.mediators])
+            chosen = np.argmax(skills, axis=0)  # ties: the first mediator by id
+            mediated = draw("mediate", day, "", issue, where) < skills[chosen, np.arange(where.size)]
+            for i, mediator in enumerate(self.mediators):
+                sel = mediated & (chosen == i)
+                if sel.any():
+                    level[sel] = mediator.propose(issue, where[sel], best[sel], agreed_so_far[sel])
+        alone = np.flatnonzero(~mediated)  # keyed draws: only these replicates need the noise
+        at = where[alone]
+        midpoint = sum(pick(p.position[issue], at) for p in self.parties) / len(self.parties)
+        noise = normal_from(draw("proposal_a", day, "", issue, at), draw("proposal_b", day, "", issue, at))
+        level[alone] = np.maximum(rules.snap(midpoint + pick(self.proposal_sd, at) * noise),
+                                  rules.next_level(agreed_so_far[alone]))
         return level
 
+    def agree(self, issue: str, done: np.ndarray, level: np.ndarray) -> None:
+        """Every party accepted: the issue is agreed at ``level`` (for an exchange, a further
+        tranche up to that total level is added to the queue of stages, §6)."""
+        first = done[~self.agreed[issue][done]]
+        self.agreed_day[issue][first] = self.day
+        self.agreed[issue][done] = True
+        if issue in self.exchanges:
+            self.queue_tranche(issue, done, level)
+        self.level[issue][done] = level
+        self.tranches[issue][done] += 1
+
+    def queue_tranche(self, issue: str, done: np.ndarray, level: np.ndarray) -> None:
+        """A tranche (the new total minus what was agreed) joins the queue of stages; if the
+        queue was empty, its first stage is due ``first_stage_days`` from today (§6)."""
+        spec = self.config.issues[issue]
+        tranche = self.tranches[issue][done]
+        self.tranche_size[issue][done, tranche] = level - self.level[issue][done]
+        idle = done[self.stages_done[issue][done] == tranche * spec.stages]
+        if idle.size:
+            self.next_stage[issue][idle] = self.day + spec.first_stage_days
+            self.stage_days[issue].add(self.day + spec.first_stage_days)
+
+    def blame(self, issue: str, left: np.ndarray, best: np.ndarray, lowest: np.ndarray,
+              shortfalls: np.ndarray, aspirations: dict) -> None:
+        """At the last session, for the replicates that never agreed ``issue``: the party
+        that blocked it, first by id on ties (§7.6). With a zone of agreement, the one that
+        refused the proposal by the widest margin (beyond its mandate counts as infinitely
+        wide); without one, but with one had the absent leaders come, the first whose
+        delegation's mandate is below every level all would accept; with none at all, the
+        one furthest from accepting the best compromise (the maximin level)."""
+        zone_open = self.zone_open[issue][left]
+        if_leaders = self.zone_if_leaders[issue][left]
+        blocker = np.argmax(shortfalls, axis=0)  # refused
+        no_mandate = ~zone_open & if_leaders
+        if no_mandate.any():
+            idx, floor = left[no_mandate], rules.GRID[lowest[no_mandate]]
+            lacks = [~p.present[idx] & (pick(p.mandate[issue], idx) < floor) for p in self.parties]
+            blocker[no_mandate] = np.argmax(lacks, axis=0)
+        no_overlap = ~if_leaders
+        if no_overlap.any():
+            idx = left[no_overlap]
+            gaps = [aspirations[p.key][no_overlap] - p.utility(issue, best[no_overlap], idx)
+                    for p in self.parties]
+            blocker[no_overlap] = np.argmax(gaps, axis=0)
+        self.blocker[issue][left] = blocker
+
     def exchange_prisoners(self) -> None:
-        """Stage dates: each due stage completes with ``1 − stall·(1 − T_eff)`` (§6)."""
+        """Stage dates: the next stage in the queue completes with ``1 − stall·(1 − T_x)``, or
+        is retried at the next stage date; a completed stage is a costly signal (§3, §6)."""
         for k in self.exchanges:
             if self.day not in self.stage_days[k]:
                 continue
-            issue = self.config.issues[k]
-            since = self.day - self.agreed_day[k] - issue.first_stage_days
-            due = (self.agreed[k] & (self.stages_done[k] < issue.stages) & (since >= 0)
-                   & (since % issue.stage_every_days == 0))
-            where = np.flatnonzero(due)
+            where = np.flatnonzero(self.next_stage[k] == self.day)
             if where.size == 0:
                 continue
-            least = np.min([p.least_trust(where) for p in self.parties], axis=0)
+            spec = self.config.issues[k]
+            least = np.min([p.exchange_trust(where) for p in self.parties], axis=0)
             chance = rules.stage_success(pick(self.stall[k], where), least)
             done = where[self.draws.uniform("stage", self.day, "", k, where) < chance]
+            size = self.tranche_size[k][done, self.stages_done[k][done] // spec.stages]
             self.stages_done[k][done] += 1
-            ratio = self.signal_strength ** (1.0 / issue.stages)
+            self.delivered[k][done] = self.delivered_share(k, done)
+            pending = self.stages_done[k][where] < self.tranches[k][where] * spec.stages
+            self.next_stage[k][where] = np.where(pending, self.day + spec.stage_every_days, NEVER)
+            if pending.any():
+                self.stage_days[k].add(self.day + spec.stage_every_days)
+            ratio = rules.stage_signal(pick(self.signal_strength, done), size, spec.stages)
             for party in self.parties:
-                party.receive_signal(done, pick(ratio, done))
+                party.receive_signal(done, ratio)
 
     def keep_ceasefire(self) -> None:
         """Each day in force: violate, observe, update trust, perhaps exit (§3, §6)."""
@@ -257,13 +390,24 @@ class NegotiationModel(mesa.Model):
             party.observe(where, scope, seen, false_alarm)
         for party in self.parties:
             party.update_trust(where, scope, seen, false_alarm, pick(self.expected_deterrence, where))
-        ends = np.any([party.exit(where) for party in self.parties], axis=0)
+        exits = [party.exit(where) for party in self.parties]
+        ends = np.any(exits, axis=0)
         self.ceasefire_days[where] += 1
         self.in_force[where[ends]] = False
         self.collapsed[where[ends]] = True
+        if ends.any():
+            self.record_ending(where, ends, exits)
         term = self.config.issues[k].duration_days
         if term is not None:
             self.in_force[where[~ends & (self.ceasefire_days[where] >= term)]] = False
+
+    def record_ending(self, where: np.ndarray, ends: np.ndarray, exits: list) -> None:
+        """Who declared the ceasefire over (first by id when several did the same day), and
+        whether any violation it saw that day was real (§7.6)."""
+        first = np.argmax(exits, axis=0)[ends]
+        real = np.array([p.saw_real_violation(where) for p in self.parties])[:, ends]
+        self.ended_by[where[ends]] = first
+        self.ended_after_violation[where[ends]] = real[first, np.arange(first.size)]
 
     # -- records --------------------------------------------------------------------------
 
@@ -279,15 +423,26 @@ class NegotiationModel(mesa.Model):
                 reporters[f"trust.{p.key}.{j}"] = lambda m, p=p, j=j: fixed(p.trust[j])
                 reporters[f"{TRUST_HISTOGRAM}.{p.key}.{j}"] = lambda m, p=p, j=j: trust_histogram(p.trust[j])
         for a in self.config.actors:
-            reporters[f"announced.{a}"] = lambda m, a=a: int((m.actors[a].announced_day <= m.day).sum())
+            reporters[f"announced.{a}"] = lambda m, a=a: m.announced[a]
+        for k in self.config.issues:
+            reporters[f"zone_open.{k}"] = lambda m, k=k: m.zone_open_today[k]
         return reporters
+
+    def delivered_share(self, issue: str, where: np.ndarray) -> np.ndarray:
+        """Share of an all-for-all exchange its completed stages delivered: each stage of a
+        tranche delivers ``tranche / stages``, tranches in order of agreement (§6)."""
+        stages = self.config.issues[issue].stages
+        done, sizes = self.stages_done[issue][where], self.tranche_size[issue][where]
+        total = np.zeros(done.shape)
+        for t in range(sizes.shape[1]):
+            total += sizes[:, t] * np.clip(done - t * stages, 0, stages)
+        return total / stages
 
     def exchanged_share(self) -> np.ndarray:
         """Share of an all-for-all exchange delivered, averaged over exchange issues (§7)."""
         if not self.exchanges:
             return np.zeros(self.replicates)
-        return sum(self.level[k] * self.stages_done[k] / self.config.issues[k].stages
-                   for k in self.exchanges) / len(self.exchanges)
+        return sum(self.delivered[k] for k in self.exchanges) / len(self.exchanges)
 
     def outcome_codes(self) -> np.ndarray:
         """Index into OUTCOMES; a ceasefire outranks an exchange (§7)."""
@@ -302,7 +457,9 @@ class NegotiationModel(mesa.Model):
         """How much of an agreed issue was delivered, for payoffs: 0 … 1 (§7)."""
         kind = self.config.issues[issue].kind
         if kind == "exchange":
-            return self.stages_done[issue] / self.config.issues[issue].stages
+            level = self.level[issue]
+            return np.divide(self.delivered[issue], level, out=np.zeros(self.replicates),
+                             where=level > 0)
         if kind == "ceasefire":
             left = self.calendar.horizon_days - (self.agreed_day[issue] + 1)
             term = self.config.issues[issue].duration_days
@@ -335,6 +492,8 @@ class NegotiationModel(mesa.Model):
         for k in cfg.issues:
             cols[f"day.{k}"] = pd.array(self.agreed_day[k], dtype="Int64")
             cols[f"day.{k}"][~self.agreed[k]] = pd.NA
+        for k in cfg.issues:
+            cols[f"tranches.{k}"] = self.tranches[k].copy()
         cols["ceasefire_days"] = self.ceasefire_days.copy()
         cols["exchanged_share"] = self.exchanged_share()
         for p in cfg.parties:
@@ -345,7 +504,29 @@ class NegotiationModel(mesa.Model):
                     cols[f"trust.{p}.{j}"] = self.actors[p].trust[j].copy()
         for p in cfg.parties:
             cols[f"payoff.{p}"] = self.payoff(self.actors[p])
+        cols.update(self.reasons())
         return pd.DataFrame(cols)
+
+    def reasons(self) -> dict[str, pd.Categorical]:
+        """Why each issue ended as it did, who blocked it, who ended the ceasefire and after
+        what (§7.6): categoricals with fixed categories, NA where there is nothing to say."""
+        parties = [p.key for p in self.parties]  # sorted by id
+        cols = {}
+        for k in self.config.issues:
+            codes = np.select(
+                [self.agreed[k], ~self.talks_held, ~self.opened[k], self.zone_open[k],
+                 self.zone_if_leaders[k]],
+                [REASON["agreed"], REASON["no_talks"], REASON["not_opened"], REASON["refused"],
+                 REASON["no_mandate"]], default=REASON["no_overlap"])
+            cols[f"reason.{k}"] = pd.Categorical.from_codes(codes, categories=list(REASONS))
+        for k in self.config.issues:
+            cols[f"blocker.{k}"] = pd.Categorical.from_codes(self.blocker[k], categories=parties)
+        cols["ended_by"] = pd.Categorical.from_codes(self.ended_by, categories=parties)
+        after = np.where(self.ended_after_violation, ENDINGS.index("violation"),
+                         ENDINGS.index("false_alarm"))
+        cols["ended_after"] = pd.Categorical.from_codes(
+            np.where(self.ended_by == NOBODY, NOBODY, after), categories=list(ENDINGS))
+        return cols
 
     def daily_sums(self) -> pd.DataFrame:
         """The DataCollector's table with a ``day`` column first."""

@@ -61,6 +61,23 @@ them. The one place where an outcome's words and colour are written."""
 OUTCOMES = tuple(outcome.id for outcome in OUTCOME_TABLE)
 """The five outcome ids, in table order (the categories of the ``outcome`` column)."""
 
+REASONS = ("agreed", "no_talks", "not_opened", "no_mandate", "no_overlap", "refused")
+"""Why an issue ended as it did (``reason.<issue>``), judged at the last session it was on the
+table; the first that applies, in this order (docs/model.md §7.6):
+
+* ``agreed``: agreed at some session (any level, any number of tranches);
+* ``no_talks``: a party sent no delegation;
+* ``not_opened``: its ``opens_after`` issue was never agreed in time, so it never came up;
+* ``no_mandate``: no grid level was acceptable to every party (without decision noise) within
+  the delegations' mandates, but one would have been with the absent leaders present;
+* ``no_overlap``: no level was acceptable to every party even with every leader present;
+* ``refused``: a level was acceptable to every party, but the proposal was refused.
+"""
+
+ENDINGS = ("violation", "false_alarm")
+"""What the party that declared a ceasefire over had seen that day (``ended_after``): a real
+violation among what it saw, or only false alarms."""
+
 FIXED_POINT = 2**32
 """Daily float aggregates are summed as integers of value × 2**32, so that adding the sums of
 chunks gives the same total, to the last bit, whatever the chunking."""

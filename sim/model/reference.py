@@ -6,7 +6,8 @@ model, agents with scalar state (:mod:`sim.model.reference_agents`), if-statemen
 (:class:`sim.model.model.NegotiationModel`)::
 
     announce            days −A … −1: undecided leaders decide whether to come       (§2)
-    negotiate           session days: aspiration, proposal, response, trust-building (§5)
+    negotiate           session days: aspiration, zone of agreement, proposal, response,
+                        trust-building (§5)
     exchange_prisoners  stage dates of an agreed exchange; completed stages are signals (§6)
     keep_ceasefire      violations, observations, Bayes on trust, exits            (§3, §6)
 
@@ -32,7 +33,12 @@ Where the rules leave room, this model reads them as the engine does (docs/model
 * who stayed away is settled on day 0 even when a boycott means no talks, so the audience
   cost still enters the payoff (§7), while the no-show loss of trust needs a session (§3);
 * an issue that ``opens_after`` another comes to the table at the first session after the day
-  that one was agreed;
+  that one was first agreed;
+* an exchange stays on the table after an agreement until all-for-all is agreed: each later
+  agreement adds a tranche (the new total minus the old), whose stages join the queue after the
+  stages still pending (one stage per stage date);
+* the zone of agreement and the blocker use the parties' utilities without decision noise,
+  except that a refusal of the proposal is measured with the noise that caused it (§7);
 * outcomes: a replicate whose only agreements are ``generic`` issues is ``no_agreement``.
 
 Narration: the rules call :meth:`ReferenceModel.tell` at each event worth telling (an
@@ -107,15 +113,25 @@ class ReferenceModel(mesa.Model):
         self.issue_ids = sorted(cfg.issues)
         self.agreed = dict.fromkeys(self.issue_ids, False)
         self.level = dict.fromkeys(self.issue_ids, 0.0)
-        self.agreed_day: dict[str, int | None] = dict.fromkeys(self.issue_ids, None)
+        self.agreed_day: dict[str, int | None] = dict.fromkeys(self.issue_ids, None)  # first
+        self.tranches = dict.fromkeys(self.issue_ids, 0)
         self.talks_held = all(p.delegation for p in self.parties)  # a boycott: no talks (§5)
         self.session_of_day = {s * cal.session_every_days: s + 1 for s in range(cal.sessions)}
+        # why an issue was not agreed: judged at the last session it was on the table (§7)
+        self.opened = dict.fromkeys(self.issue_ids, False)
+        self.zone_open = dict.fromkeys(self.issue_ids, False)
+        self.zone_if_leaders = dict.fromkeys(self.issue_ids, False)
+        self.blocker: dict[str, str | None] = dict.fromkeys(self.issue_ids, None)
         self.exchanges = [k for k in self.issue_ids if cfg.issues[k].kind == "exchange"]
-        self.stages_done = dict.fromkeys(self.exchanges, 0)
+        self.stages_done = dict.fromkeys(self.exchanges, 0)  # over all tranches
+        self.tranche_sizes: dict[str, list[float]] = {k: [] for k in self.exchanges}
+        self.next_stage: dict[str, int | None] = dict.fromkeys(self.exchanges, None)
         self.ceasefire = next((k for k in self.issue_ids if cfg.issues[k].kind == "ceasefire"), None)
         self.in_force = False
         self.collapsed = False
         self.ceasefire_days = 0
+        self.ended_by: str | None = None
+        self.ended_after: str | None = None
         monitoring = rules.combined_monitoring([g.monitoring for g in self.guarantors])
         self.seen, self.false_alarm = rules.detection(cfg.observation.detection,
                                                       cfg.observation.false_alarm, monitoring)
@@ -193,7 +209,7 @@ class ReferenceModel(mesa.Model):
         self.tell("session", session=session)
         for issue in self.issue_ids:
             if self.is_open(issue):
-                self.bargain(issue, session / self.calendar.sessions)
+                self.bargain(issue, session)
         for mediator in self.mediators:
             mediator.build_trust()
 
@@ -218,61 +234,129 @@ class ReferenceModel(mesa.Model):
             party.notice_no_show()
 
     def is_open(self, issue: str) -> bool:
-        """Not yet agreed, and its prerequisite (``opens_after``) agreed on an earlier day."""
+        """On the table: its prerequisite (``opens_after``) first agreed on an earlier day, and
+        not settled: an exchange until all-for-all is agreed, any other issue until agreed."""
         first = self.config.issues[issue].opens_after
-        if self.agreed[issue]:
+        if first is not None and not (self.agreed[first] and self.agreed_day[first] < self.day):
             return False
-        return first is None or (self.agreed[first] and self.agreed_day[first] < self.day)
+        if issue in self.exchanges:
+            return self.level[issue] < 1.0
+        return not self.agreed[issue]
 
-    def bargain(self, issue: str, tau: float) -> None:
-        """One issue at one session: aspirations, a proposal, every party's answer (§5)."""
+    def bargain(self, issue: str, session: int) -> None:
+        """One issue at one session: aspirations, the zone of agreement, a proposal, every
+        party's answer; at the last session, who blocked it (§5, §7)."""
+        self.opened[issue] = True
+        agreed_so_far = self.level[issue]
+        tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau) for p in self.parties}
-        level = self.propose(issue, aspirations)
+        # each grid level's smallest margin u_i(x) − a_i; levels already agreed are not on offer
+        margins = [min(p.utility(issue, float(x)) - aspirations[p.key] for p in self.parties)
+                   if x > agreed_so_far else -math.inf for x in rules.GRID]
+        acceptable = self.judge_zone(issue, margins)
+        level = self.propose(issue, aspirations, margins, agreed_so_far)
         answers = [p.respond(issue, level, aspirations[p.key]) for p in self.parties]
-        if all(answers):
-            self.agreed[issue], self.level[issue], self.agreed_day[issue] = True, level, self.day
-        self.tell("agreement" if all(answers) else "impasse", issue=issue, level=level)
+        agreed = all(shortfall <= 0.0 for _, shortfall in answers)
+        if agreed:
+            for party, (value, _) in zip(self.parties, answers):
+                party.agreed_utility[issue] = value
+            self.agree(issue, level)
+        self.tell("agreement" if agreed else "impasse", issue=issue, level=level,
+                  total=self.level[issue], tranche=self.tranches[issue])
+        if session == self.calendar.sessions and not self.agreed[issue]:
+            self.blame(issue, margins, acceptable, aspirations, [s for _, s in answers])
 
-    def propose(self, issue: str, aspirations: dict[str, float]) -> float:
+    def judge_zone(self, issue: str, margins: list[float]) -> list[float]:
+        """The zone of agreement: the grid levels every party accepts without noise (every
+        margin ≥ 0); open if one of them is within every absent leader's delegation mandate
+        (§5). Returns the levels acceptable by utility alone."""
+        acceptable = [float(x) for x, margin in zip(rules.GRID, margins) if margin >= 0.0]
+        within = [x for x in acceptable
+                  if all(p.present or x <= p.mandate[issue] for p in self.parties)]
+        self.zone_if_leaders[issue] = bool(acceptable)
+        self.zone_open[issue] = bool(within)
+        self.tell("zone", issue=issue, open=bool(within), if_leaders=bool(acceptable),
+                  low=within[0] if within else None, high=within[-1] if within else None,
+                  mandate={p.key: p.mandate[issue] for p in self.parties if not p.present})
+        return acceptable
+
+    def propose(self, issue: str, aspirations: dict[str, float], margins: list[float],
+                agreed_so_far: float) -> float:
         """With chance ``skill`` the most skilled mediator proposes; otherwise the parties'
-        midpoint plus Normal noise, snapped to the grid (§5 step 2)."""
+        midpoint plus Normal noise, snapped to the grid (§5 step 2). A proposal is a total
+        level above what is already agreed."""
         if self.mediators:
             mediator = max(self.mediators, key=lambda m: m.skill)  # ties: the first by id
             if self.happens("mediate", mediator.skill, other=issue):
-                return mediator.propose(issue, aspirations)
+                return mediator.propose(issue, margins, agreed_so_far)
         midpoint = sum(p.positions[issue] for p in self.parties) / len(self.parties)
         noise = normal_from(self.draw("proposal_a", other=issue), self.draw("proposal_b", other=issue))
-        level = self.snap(midpoint + self.config.talks.proposal_sd * noise)
+        level = max(self.snap(midpoint + self.config.talks.proposal_sd * noise),
+                    float(rules.next_level(agreed_so_far)))
         self.tell("proposal", issue=issue, level=level, by=None, midpoint=midpoint,
                   noise=self.config.talks.proposal_sd * noise)
         return level
 
+    def agree(self, issue: str, level: float) -> None:
+        """Every party accepted: agreed at ``level``; for an exchange, a tranche up to that
+        total joins the queue of stages (§6)."""
+        if not self.agreed[issue]:
+            self.agreed_day[issue] = self.day
+        self.agreed[issue] = True
+        if issue in self.exchanges:
+            spec = self.config.issues[issue]
+            idle = self.stages_done[issue] == len(self.tranche_sizes[issue]) * spec.stages
+            self.tranche_sizes[issue].append(level - self.level[issue])
+            if idle:
+                self.next_stage[issue] = self.day + spec.first_stage_days
+        self.level[issue] = level
+        self.tranches[issue] += 1
+
+    def blame(self, issue: str, margins: list[float], acceptable: list[float],
+              aspirations: dict[str, float], shortfalls: list[float]) -> None:
+        """The party that blocked an issue never agreed, judged at the last session (§7), the
+        first by id on ties: with a zone of agreement, the one that refused the proposal by
+        the widest margin (beyond its mandate: infinitely wide); without one but with one had
+        the absent leaders come, the first whose delegation's mandate is below every level
+        all would accept; with none at all, the one furthest from accepting the best
+        compromise (the maximin level)."""
+        parties = self.parties
+        if self.zone_open[issue]:
+            widest = max(range(len(parties)), key=shortfalls.__getitem__)
+            self.blocker[issue] = parties[widest].key
+        elif self.zone_if_leaders[issue]:
+            lowest = acceptable[0]
+            self.blocker[issue] = next(p.key for p in parties
+                                       if not p.present and p.mandate[issue] < lowest)
+        else:
+            best = float(rules.GRID[max(range(len(margins)), key=margins.__getitem__)])
+            gaps = [aspirations[p.key] - p.utility(issue, best) for p in parties]
+            self.blocker[issue] = parties[max(range(len(parties)), key=gaps.__getitem__)].key
+
     def exchange_prisoners(self) -> None:
-        """On a stage date of an agreed exchange, the next stage completes with chance
-        ``1 − stall·(1 − T_eff)``, the lowest T_eff among the parties; a completed stage is a
-        costly signal with likelihood ratio ``signal_strength^(1/stages)`` (§3, §6)."""
+        """On a stage date, the next stage in the queue completes with chance
+        ``1 − stall·(1 − T_x)``, the lowest exchange trust T_x among the parties, or is retried
+        at the next stage date; a completed stage of a tranche of size y is a costly signal
+        with likelihood ratio ``signal_strength^(y/stages)`` (§3, §6)."""
         for k in self.exchanges:
-            if not self.stage_due(k):
+            if self.next_stage[k] != self.day:
                 continue
             issue = self.config.issues[k]
-            least = min(p.least_trust() for p in self.parties)
+            least = min(p.exchange_trust() for p in self.parties)
             chance = rules.stage_success(issue.stall, least)
             completed = self.happens("stage", chance, other=k)
-            self.tell("exchange_stage", issue=k, stage=self.stages_done[k] + 1,
-                      stages=issue.stages, chance=chance, completed=completed)
+            tranche = self.stages_done[k] // issue.stages
+            self.tell("exchange_stage", issue=k, stage=self.stages_done[k] % issue.stages + 1,
+                      stages=issue.stages, tranche=tranche + 1, chance=chance, completed=completed)
             if completed:
+                size = self.tranche_sizes[k][tranche]
                 self.stages_done[k] += 1
-                ratio = self.config.observation.signal_strength ** (1.0 / issue.stages)
+                ratio = rules.stage_signal(self.config.observation.signal_strength, size,
+                                           issue.stages)
                 for party in self.parties:
                     party.receive_signal(ratio)
-
-    def stage_due(self, k: str) -> bool:
-        """A stage date: ``first_stage_days`` after agreement, then every ``stage_every_days``."""
-        issue = self.config.issues[k]
-        if not self.agreed[k] or self.stages_done[k] >= issue.stages:
-            return False
-        since = self.day - self.agreed_day[k] - issue.first_stage_days
-        return since >= 0 and since % issue.stage_every_days == 0
+            pending = self.stages_done[k] < len(self.tranche_sizes[k]) * issue.stages
+            self.next_stage[k] = self.day + issue.stage_every_days if pending else None
 
     def keep_ceasefire(self) -> None:
         """A day of ceasefire (in force from the day after agreement): every party may
@@ -293,7 +377,7 @@ class ReferenceModel(mesa.Model):
             party.observe(scope, self.seen, self.false_alarm)
         for party in self.parties:
             party.update_trust(scope, self.seen, self.false_alarm, self.expected_deterrence)
-        ends = any(party.exit() for party in self.parties)  # one declaration ends it for all
+        ends = self.exits()
         self.ceasefire_days += 1
         term = self.config.issues[k].duration_days
         if ends:
@@ -302,6 +386,16 @@ class ReferenceModel(mesa.Model):
         elif term is not None and self.ceasefire_days >= term:
             self.in_force = False  # reached its term: held
             self.tell("term_completed", issue=k, days=self.ceasefire_days)
+
+    def exits(self) -> bool:
+        """Each party in turn (by id) may declare the ceasefire over; one declaration ends it
+        for all. Records who ended it and whether any violation it saw today was real (§7)."""
+        for party in self.parties:
+            if party.exit():
+                self.ended_by = party.key
+                self.ended_after = "violation" if party.saw_real_violation() else "false_alarm"
+                return True
+        return False
 
     # -- the outcome record (§7) ----------------------------------------------------------
 
@@ -315,19 +409,27 @@ class ReferenceModel(mesa.Model):
             return "exchange_only"
         return "no_agreement"
 
+    def delivered(self, k: str) -> float:
+        """Share of an all-for-all exchange the completed stages of issue k delivered: each
+        stage of a tranche delivers ``tranche / stages``, tranches in order (§6)."""
+        stages = self.config.issues[k].stages
+        total = 0.0
+        for t, size in enumerate(self.tranche_sizes[k]):
+            total += size * min(max(self.stages_done[k] - t * stages, 0), stages)
+        return total / stages
+
     def exchanged_share(self) -> float:
         """Share of an all-for-all exchange delivered, averaged over exchange issues."""
         if not self.exchanges:
             return 0.0
-        return sum(self.level[k] * self.stages_done[k] / self.config.issues[k].stages
-                   for k in self.exchanges) / len(self.exchanges)
+        return sum(self.delivered(k) for k in self.exchanges) / len(self.exchanges)
 
     def held_share(self, k: str) -> float:
         """How much of agreed issue k was delivered: stages done, or the share of the
         ceasefire's term (or of the days left to the horizon) it held; 1 otherwise."""
         issue = self.config.issues[k]
         if issue.kind == "exchange":
-            return self.stages_done[k] / issue.stages
+            return self.delivered(k) / self.level[k] if self.level[k] > 0 else 0.0
         if issue.kind == "ceasefire":
             left = self.calendar.horizon_days - (self.agreed_day[k] + 1)
             term = left if issue.duration_days is None else min(left, issue.duration_days)
@@ -349,10 +451,27 @@ class ReferenceModel(mesa.Model):
         parties = cfg.parties
         return ["replicate", "outcome", *[f"attended.{a}" for a in cfg.actors], "leaders_met",
                 *[f"agreed.{k}" for k in cfg.issues], *[f"level.{k}" for k in cfg.issues],
-                *[f"day.{k}" for k in cfg.issues], "ceasefire_days", "exchanged_share",
+                *[f"day.{k}" for k in cfg.issues], *[f"tranches.{k}" for k in cfg.issues],
+                "ceasefire_days", "exchanged_share",
                 *[f"violations.{p}" for p in parties],
                 *[f"trust.{p}.{j}" for p in parties for j in parties if j != p],
-                *[f"payoff.{p}" for p in parties]]
+                *[f"payoff.{p}" for p in parties],
+                *[f"reason.{k}" for k in cfg.issues], *[f"blocker.{k}" for k in cfg.issues],
+                "ended_by", "ended_after"]
+
+    def reason(self, k: str) -> str:
+        """Why issue k ended as it did: the first that applies, in the order of §7."""
+        if self.agreed[k]:
+            return "agreed"
+        if not self.talks_held:
+            return "no_talks"
+        if not self.opened[k]:
+            return "not_opened"
+        if not self.zone_open[k] and self.zone_if_leaders[k]:
+            return "no_mandate"
+        if not self.zone_if_leaders[k]:
+            return "no_overlap"
+        return "refused"
 
     def record(self) -> dict:
         """The outcome record as one dict, the engine's column names (``day.<issue>`` is
@@ -364,12 +483,16 @@ class ReferenceModel(mesa.Model):
         row.update({f"agreed.{k}": self.agreed[k] for k in cfg.issues})
         row.update({f"level.{k}": self.level[k] for k in cfg.issues})
         row.update({f"day.{k}": self.agreed_day[k] for k in cfg.issues})
+        row.update({f"tranches.{k}": self.tranches[k] for k in cfg.issues})
         row["ceasefire_days"] = self.ceasefire_days
         row["exchanged_share"] = self.exchanged_share()
         row.update({f"violations.{p}": actors[p].violations for p in cfg.parties})
         row.update({f"trust.{p}.{j}": actors[p].trust[j]
                     for p in cfg.parties for j in cfg.parties if j != p})
         row.update({f"payoff.{p}": self.payoff(actors[p]) for p in cfg.parties})
+        row.update({f"reason.{k}": self.reason(k) for k in cfg.issues})
+        row.update({f"blocker.{k}": self.blocker[k] for k in cfg.issues})
+        row["ended_by"], row["ended_after"] = self.ended_by, self.ended_after
         return {c: _plain(v) for c, v in row.items()}
 
 

@@ -12,6 +12,7 @@ parameter values are the engine's business).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -74,18 +75,19 @@ class RefMediator(RefActor):
         self.bias = dict(sorted(config.bias.items()))
         self.trust_building = config.trust_building
         self.leverage = config.leverage
+        self.custody = config.custody
 
-    def propose(self, issue: str, aspirations: dict[str, float]) -> float:
-        """The grid level with the largest smallest margin ``u_i(x) − a_i``, then shifted
-        toward favoured parties by the bias (§5 step 2; Kydd 2003, Svensson 2007)."""
+    def propose(self, issue: str, margins: list[float], agreed_so_far: float) -> float:
+        """The grid level with the largest smallest margin ``u_i(x) − a_i`` (``margins``, one
+        per grid level), then shifted toward favoured parties by the bias, and above what is
+        already agreed (§5 step 2; Kydd 2003, Svensson 2007)."""
         model = self.model
-        margins = [min(p.utility(issue, x) - aspirations[p.key] for p in model.parties)
-                   for x in rules.GRID]
         best_at = max(range(len(margins)), key=margins.__getitem__)  # ties: the lowest level
         model.note_argmax(margins, best_at)
         best = float(rules.GRID[best_at])
         shift = sum(b * (model.actors[p].positions[issue] - best) for p, b in self.bias.items())
-        level = model.snap(best + model.config.talks.bias_scale * shift)
+        level = max(model.snap(best + model.config.talks.bias_scale * shift),
+                    float(rules.next_level(agreed_so_far)))
         model.tell("proposal", actor=self.key, issue=issue, level=level, by=self.key,
                    maximin=best, margin=margins[best_at])
         return level
@@ -137,14 +139,16 @@ class RefParty(RefActor):
         self.reservation = dict(config.reservation)
         self.concession = concession if isinstance(concession, dict) else dict.fromkeys(issues, concession)
         self.salience = filled_salience(config.salience, issues)
-        for field in ("momentum", "exposure", "audience_cost", "trustworthiness",
-                      "violation_rate", "accident_rate", "retaliation", "exit_rate"):
+        for field in ("momentum", "exposure", "exchange_exposure", "audience_cost",
+                      "trustworthiness", "violation_rate", "accident_rate", "retaliation",
+                      "exit_rate"):
             setattr(self, field, getattr(config, field))
         # Reciprocating or opportunistic is drawn once per replicate (§2, Kydd 2000).
         self.reciprocating = model.happens("type", self.trustworthiness, self.key, day=0)
         self.trust: dict[str, float] = {}  # in the other parties: changes with evidence
         self.trust_in_third: dict[str, float] = {}  # in mediators and guarantors: fixed
         self.uncovered = 1.0
+        self.uncovered_exchange = 1.0
         self.absent = False
         self.pressure = 0.0
         self.violated = False
@@ -164,6 +168,13 @@ class RefParty(RefActor):
         for g in self.model.guarantors:
             self.uncovered *= rules.guarantee_cover(self.trust_in_third[g.key], g.credibility,
                                                     g.enforcement, g.monitoring)
+        # an exchange: a mediator holding it takes over part of the risk, and a guarantor needs
+        # no monitors to see whether prisoners come home (§3)
+        for m in self.model.mediators:
+            self.uncovered_exchange *= rules.custody_cover(self.trust_in_third[m.key], m.custody)
+        for g in self.model.guarantors:
+            self.uncovered_exchange *= rules.exchange_guarantee_cover(
+                self.trust_in_third[g.key], g.credibility, g.enforcement)
 
     # -- trust ----------------------------------------------------------------------------
 
@@ -174,6 +185,12 @@ class RefParty(RefActor):
     def least_trust(self) -> float:
         """Effective trust in the least-trusted counterpart (§3)."""
         return min(self.effective_trust(j) for j in self.trust)
+
+    def exchange_trust(self) -> float:
+        """``T_x``: trust for an exchange in the least-trusted counterpart, topped up by the
+        mediators holding it and the guarantors: ``1 − (1 − trust)·uncovered_exchange`` (§3)."""
+        return min(rules.effective_trust(self.trust[j], self.uncovered_exchange)
+                   for j in self.trust)
 
     def notice_no_show(self) -> None:
         """Once, before the first session: if this leader came and j's stayed away, trust in
@@ -203,28 +220,33 @@ class RefParty(RefActor):
         return rules.aspiration(self.reservation[issue], tau, self.concession[issue], self.pressure)
 
     def utility(self, issue: str, level: float) -> float:
-        """``1 − |x − position|``, less the ceasefire's costs for a ceasefire (§4)."""
-        cost = 0.0
-        if self.model.config.issues[issue].kind == "ceasefire":
+        """``1 − |x − position|``, less the ceasefire's costs for a ceasefire, and for an
+        exchange the risk on what is agreed but not yet delivered (§4)."""
+        kind = self.model.config.issues[issue].kind
+        cost, delivered = 0.0, 0.0
+        if kind == "ceasefire":
             cost = rules.ceasefire_cost(self.momentum, self.exposure, self.least_trust())
-        return rules.utility(level, self.positions[issue], cost)
+        elif kind == "exchange":
+            cost = rules.exchange_cost(self.exchange_exposure, self.exchange_trust())
+            delivered = self.model.delivered(issue)
+        return rules.utility(level, self.positions[issue], cost, delivered)
 
-    def respond(self, issue: str, level: float, aspiration: float) -> bool:
-        """Accept if the leader is here or the level is within the delegation's mandate, and
-        ``u + ε ≥ aspiration`` with logistic decision noise ε (§5 step 3)."""
+    def respond(self, issue: str, level: float, aspiration: float) -> tuple[float, float]:
+        """Its utility for the proposal and its shortfall ``aspiration − (u + ε)``, with
+        logistic decision noise ε: it accepts if the shortfall is at most 0, which needs its
+        leader here or the level within its delegation's mandate (infinitely short
+        otherwise) (§5 step 3)."""
         model = self.model
         if not (self.present or level <= self.mandate[issue]):
             model.tell("response", actor=self.key, issue=issue, level=level, accepted=False,
                        mandate=self.mandate[issue])
-            return False
+            return 0.0, math.inf
         value = self.utility(issue, level)
         noise = logistic_from(model.draw("respond", self.key, issue), model.config.talks.decision_noise)
         accepted = not model.less(value + noise, aspiration)
         model.tell("response", actor=self.key, issue=issue, level=level, accepted=accepted,
                    utility=value, noise=noise, aspiration=aspiration)
-        if accepted:
-            self.agreed_utility[issue] = value
-        return accepted
+        return value, aspiration - (value + noise)
 
     # -- the ceasefire --------------------------------------------------------------------
 
@@ -269,6 +291,10 @@ class RefParty(RefActor):
             self.trust[j] = rules.bayes(self.trust[j], like_r, like_o)
             self.model.tell("observation", actor=self.key, other=j, saw=saw,
                             violated=other.violated, before=before, after=self.trust[j])
+
+    def saw_real_violation(self) -> bool:
+        """Whether any violation it saw today was real (not a false alarm)."""
+        return any(saw and self.model.actors[j].violated for j, saw in self.seen.items())
 
     def exit(self) -> bool:
         """After seeing a violation by j, declare the ceasefire over with chance

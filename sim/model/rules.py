@@ -46,18 +46,46 @@ def pressure(scale, leverage_present, leverage_unforgiving, absent):
     return scale * (leverage_present + leverage_unforgiving * absent)
 
 
-def utility(level, position, ceasefire_cost=0.0):
+def utility(level, position, cost=0.0, delivered=0.0):
     """A party's utility for ``level`` of an issue (§4), clipped to 0–1.
 
-    ``u = 1 − |x − position| − cost·x`` where, for a ceasefire, ``cost = momentum +
-    exposure·(1 − T_eff)`` (pass 0 for other issues).
+    ``u = 1 − |x − position| − cost·(x − delivered)``: the cost falls on the part of the level
+    not yet delivered. For a ceasefire ``cost = momentum + exposure·(1 − T_eff)`` and nothing is
+    delivered before it starts; for an exchange ``cost = exchange_exposure·(1 − T_x)`` and
+    ``delivered`` is the share of an all-for-all exchange its completed stages have already
+    delivered (that part can no longer be withheld); 0 and 0 for a generic issue.
     """
-    return np.clip(1.0 - np.abs(level - position) - ceasefire_cost * level, 0.0, 1.0)
+    return np.clip(1.0 - np.abs(level - position) - cost * (level - delivered), 0.0, 1.0)
+
+
+def grid_utility(out, position, cost=0.0, delivered=0.0):
+    """:func:`utility` at every grid level, written into ``out`` (one row per grid level, one
+    column per replicate; parameters of shape (replicates,) or scalars) and returned. The same
+    arithmetic in the same order (a test checks it equals ``utility``), computed in place and
+    with the replicates along the contiguous axis, because these (20, replicates) arrays are
+    the largest the engine makes."""
+    value = out
+    np.subtract(GRID[:, None], delivered, out=value)  # x − delivered
+    np.multiply(value, cost, out=value)  # cost·(x − delivered)
+    np.subtract(1.0 - np.abs(GRID[:, None] - position), value, out=value)
+    return np.clip(value, 0.0, 1.0, out=value)
 
 
 def ceasefire_cost(momentum, exposure, effective_trust):
     """Cost per unit of ceasefire scope: fighting on pays (momentum), being cheated hurts."""
     return momentum + exposure * (1.0 - effective_trust)
+
+
+def exchange_cost(exchange_exposure, exchange_trust):
+    """Cost per unit of an exchange still to be delivered: the risk that the other side stalls
+    or reneges on later stages, ``exchange_exposure·(1 − T_x)`` (§4; Kydd 2000)."""
+    return exchange_exposure * (1.0 - exchange_trust)
+
+
+def next_level(agreed):
+    """The lowest grid level above the level already agreed: a further tranche of an
+    exchange must add at least one grid step (§4.5)."""
+    return np.minimum(np.rint(agreed * 20.0) + 1.0, 20.0) / 20.0
 
 
 def snap(level):
@@ -68,6 +96,18 @@ def snap(level):
 def guarantee_cover(trust_in_guarantor, credibility, enforcement, monitoring):
     """Share of a counterpart's risk a guarantor does NOT cover: ``1 − t·c·e·m`` (§3)."""
     return 1.0 - trust_in_guarantor * credibility * enforcement * monitoring
+
+
+def custody_cover(trust_in_mediator, custody):
+    """Share of the exchange's risk a mediator holding it does NOT take over: ``1 − t·custody``
+    (§3.7): prisoners pass through its hands, as far as the party trusts it."""
+    return 1.0 - trust_in_mediator * custody
+
+
+def exchange_guarantee_cover(trust_in_guarantor, credibility, enforcement):
+    """Share of the exchange's risk a guarantor does NOT cover: ``1 − t·c·e`` (§3). A swap is
+    public (the prisoners come home or they do not), so no monitoring is needed to see it."""
+    return 1.0 - trust_in_guarantor * credibility * enforcement
 
 
 def effective_trust(trust, uncovered):
@@ -124,6 +164,21 @@ def exit_chance(exit_rate, effective_trust):
     return exit_rate * (1.0 - effective_trust)
 
 
-def stage_success(stall, effective_trust):
-    """Chance an exchange stage completes: ``1 − stall·(1 − T_eff)`` (§6)."""
-    return 1.0 - stall * (1.0 - effective_trust)
+def stage_success(stall, exchange_trust):
+    """Chance an exchange stage completes: ``1 − stall·(1 − T_x)`` (§6), with the exchange's
+    effective trust of the least trusting party."""
+    return 1.0 - stall * (1.0 - exchange_trust)
+
+
+def stage_signal(signal_strength, tranche, stages):
+    """Likelihood ratio of one completed stage of a tranche of size ``tranche``:
+    ``signal_strength^(tranche/stages)``, so that a whole all-for-all exchange, in any number of
+    tranches, carries ``signal_strength`` (§3): a bigger swap is a costlier signal (Kydd 2005)."""
+    return signal_strength ** (tranche / stages)
+
+
+def zone_floor(margins):
+    """The lowest grid index where every party's margin ``u − a`` is at least 0 (0 where there
+    is none): the bottom of the zone of agreement without noise (§5.7). ``margins`` has one row
+    per grid level, one column per replicate (−inf where a level is not on offer)."""
+    return np.argmax(margins >= 0.0, axis=0)

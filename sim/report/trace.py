@@ -31,6 +31,16 @@ FIND_LIMIT = 200_000
 FIND_CHUNKS = (500, 2_000, 10_000, 50_000)
 """Chunk sizes of the ``--find`` search: small first (common outcomes are found at once)."""
 
+REASON_WORDS = {
+    "no_talks": "no talks were held",
+    "not_opened": "it never came to the table (what it waits for was not agreed in time)",
+    "no_mandate": "no level was acceptable to every party within the delegations' mandates "
+                  "(one would have been with the absent leaders present)",
+    "no_overlap": "no level was acceptable to every party, even with every leader present",
+    "refused": "a level was acceptable to every party, but the proposal was refused",
+}
+"""Why an issue was not agreed (``reason.<issue>``), in words."""
+
 
 @dataclass(frozen=True)
 class Event:
@@ -256,7 +266,24 @@ def _ending(model) -> Event:
         for p in cfg.parties for j in cfg.parties if j != p) + ".")
     parts.append("Payoff: " + ", ".join(
         f"{words.name(p)} {record[f'payoff.{p}']:.2f}" for p in cfg.parties) + ".")
+    parts += _why(words, record, cfg)
     return _event(words, last, "", "end", " ".join(parts), **record)
+
+
+def _why(words: _Words, record: dict, cfg) -> list[str]:
+    """Why each issue not agreed ended so, who blocked it, and who ended a ceasefire."""
+    parts = []
+    for k in cfg.issues:
+        reason = record[f"reason.{k}"]
+        if reason == "agreed":
+            continue
+        text = f"No {words.issue(k)}: {REASON_WORDS[reason]}"
+        blocker = record[f"blocker.{k}"]
+        parts.append(text + (f"; blocked by {words.name(blocker)}." if blocker else "."))
+    if record["ended_by"]:
+        after = "a real violation" if record["ended_after"] == "violation" else "a false alarm"
+        parts.append(f"{words.name(record['ended_by'])} ended the ceasefire after {after}.")
+    return parts
 
 
 def compose(model, facts: list[tuple[int, str, dict]]) -> list[Event]:
@@ -408,14 +435,38 @@ def _response(w, model, day, f):
 
 
 def _agreement(w, model, day, f):
-    issue, level = f["issue"], f["level"]
-    text = f"Agreed: {w.issue(issue)} at level {_lvl(level)}."
+    issue, level, tranche = f["issue"], f["level"], f["tranche"]
+    if tranche > 1:
+        text = (f"Agreed: a further tranche of {w.issue(issue)} (tranche {tranche}): the total "
+                f"rises to level {_lvl(level)}.")
+    else:
+        text = f"Agreed: {w.issue(issue)} at level {_lvl(level)}."
     if w.kind(issue) == "ceasefire":
         text += " It comes into force tomorrow."
     elif w.kind(issue) == "exchange":
         spec = model.config.issues[issue]
-        text += (f" The first of {spec.stages} stages is due in {spec.first_stage_days} days.")
-    return _event(w, day, "", "agreement", text, issue=issue, level=level)
+        text += (f" Its {spec.stages} stages follow any stages still pending, the first no "
+                 f"sooner than in {spec.first_stage_days} days.")
+    return _event(w, day, "", "agreement", text, issue=issue, level=level, tranche=tranche)
+
+
+def _zone(w, model, day, f):
+    issue, name = f["issue"], w.issue(f["issue"])
+    if f["open"]:
+        levels = (f"level {_lvl(f['low'])} is" if f["low"] == f["high"]
+                  else f"levels {_lvl(f['low'])}–{_lvl(f['high'])} are")
+        text = (f"{name}: the zone of agreement is open: {levels} acceptable to every party "
+                f"without decision noise, within the delegations' mandates.")
+    elif f["if_leaders"]:
+        limits = ", ".join(f"{w.name(p)}'s delegation up to {_lvl(m)}"
+                           for p, m in f["mandate"].items())
+        text = (f"{name}: no zone of agreement within the mandates ({limits}), though a level "
+                f"would be acceptable to every party with the absent leaders present.")
+    else:
+        text = (f"{name}: no zone of agreement: no level is acceptable to every party, even "
+                f"with every leader present.")
+    return _event(w, day, "", "zone", text, issue=issue, open=f["open"],
+                  if_leaders=f["if_leaders"], low=f["low"], high=f["high"])
 
 
 def _impasse(w, model, day, f):
@@ -445,14 +496,17 @@ def _pairs(pairs: dict) -> dict:
 
 def _exchange_stage(w, model, day, f):
     name = w.issue(f["issue"])
+    stage = f"stage {f['stage']} of {f['stages']}"
+    if f["tranche"] > 1:
+        stage += f" of tranche {f['tranche']}"
     if f["completed"]:
-        text = (f"{name}: stage {f['stage']} of {f['stages']} completed "
-                f"(chance {_pct(f['chance'])}).")
+        text = f"{name}: {stage} completed (chance {_pct(f['chance'])})."
     else:
-        text = (f"{name}: stage {f['stage']} of {f['stages']} stalls (chance of completing was "
-                f"{_pct(f['chance'])}); it is retried at the next stage date.")
+        text = (f"{name}: {stage} stalls (chance of completing was {_pct(f['chance'])}); it is "
+                f"retried at the next stage date.")
     return _event(w, day, "", "exchange_stage", text, issue=f["issue"], stage=f["stage"],
-                  stages=f["stages"], chance=f["chance"], completed=f["completed"])
+                  stages=f["stages"], tranche=f["tranche"], chance=f["chance"],
+                  completed=f["completed"])
 
 
 def _ceasefire_starts(w, model, day, f):
@@ -535,7 +589,7 @@ def _term_completed(w, model, day, f):
 SENTENCES = {
     "announce": _announce, "talks_open": _talks_open, "session": _session,
     "proposal": _proposal, "response": _response, "agreement": _agreement,
-    "impasse": _impasse, "trust": _trust, "exchange_stage": _exchange_stage,
+    "impasse": _impasse, "zone": _zone, "trust": _trust, "exchange_stage": _exchange_stage,
     "ceasefire_starts": _ceasefire_starts, "violation": _violation,
     "observation": _observation, "quiet": _quiet, "exit": _exit, "stays": _stays,
     "collapse": _collapse, "term_completed": _term_completed,

@@ -109,9 +109,22 @@ def check_partial(folder: str | Path, kind: str = "run",
     if recorded != kind:
         raise UserError(f"{folder}: this folder holds an unfinished {recorded}, not a {kind}; "
                         f"continue it with: negsim {recorded} --resume {folder}")
+    _check_model_version(folder)
     if final_path(folder).exists():
         raise UserError(f"{folder}: the finished folder {final_path(folder)} already exists")
     return folder
+
+
+def _check_model_version(folder: Path) -> None:
+    """Chunks of two model versions must not be mixed in one result: refuse to resume a
+    ``.partial`` folder that another version of the model's rules started."""
+    import sim
+
+    recorded = read_metadata(folder).get("model")
+    if recorded != sim.MODEL_VERSION:
+        raise UserError(f"{folder}: started by model version {recorded}, this is version "
+                        f"{sim.MODEL_VERSION}; its chunks cannot be mixed with new ones: "
+                        f"start a new run")
 
 
 def finish(partial: Path) -> Path:
@@ -325,16 +338,21 @@ def read_replicates(folder: Path) -> pd.DataFrame:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    """Read a replicate table, restoring ``outcome``'s full category list and order.
+    """Read a replicate table, restoring the full category lists of ``outcome`` and of the
+    fixed why-columns (``reason.*``, ``ended_after``), in their order.
 
-    Parquet keeps only the dictionary values it stored, so a chunk without, say, any
-    ``no_talks`` replicate would otherwise come back with four categories.
+    Parquet may keep only the dictionary values it stored, so a chunk without, say, any
+    ``no_talks`` replicate could otherwise come back with four categories.
     """
-    from sim.model.outcomes import OUTCOMES
+    from sim.model.outcomes import ENDINGS, OUTCOMES, REASONS
 
     frame = pd.read_parquet(path)
-    ordered = getattr(frame["outcome"].dtype, "ordered", False)
-    frame["outcome"] = frame["outcome"].astype(pd.CategoricalDtype(list(OUTCOMES), ordered))
+    fixed = {"outcome": OUTCOMES, "ended_after": ENDINGS}
+    fixed.update({c: REASONS for c in frame.columns if c.startswith("reason.")})
+    for column, categories in fixed.items():
+        if column in frame:
+            ordered = getattr(frame[column].dtype, "ordered", False)
+            frame[column] = frame[column].astype(pd.CategoricalDtype(list(categories), ordered))
     return frame
 
 

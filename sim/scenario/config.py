@@ -235,6 +235,16 @@ class Party(ActorBase):
         0.5, "Cost per unit of ceasefire scope of being cheated, weighted by distrust.",
         "Kydd 2000; docs/model.md §9.2 starting value for both parties.",
         unit="utility per unit of scope")
+    exchange_exposure: Probability = param(
+        0.25, "Cost per unit of an exchange's level agreed but not yet delivered, of being "
+        "cheated on it (the other side stalls or reneges on later stages), weighted by distrust "
+        "in the exchange: u = 1 − |x − position| − exchange_exposure·(1 − T_x)·(x − delivered) "
+        "(docs/model.md §4.4).",
+        "Judgement: half the weight of being cheated on a ceasefire (exposure 0.5, "
+        "docs/model.md §9.2; Kydd 2000): stages are swaps, so a side cheated on a later stage "
+        "loses what it was promised, not what it handed over. No source measures it "
+        "(docs/model.md §4.4).",
+        unit="utility per unit of level at risk")
     audience_cost: Probability = param(
         0.0, "Standing lost when its leader stays away while another party's leader comes.",
         "Fearon 1994 (docs/model.md §3.6): zero unless the scenario argues a domestic audience.",
@@ -285,6 +295,13 @@ class Mediator(ActorBase):
         0.1, "Pressure on aspirations, applied only when its leader attends.",
         "Beardsley et al. 2006 (manipulation); docs/model.md §9.2 starting value.",
         unit="pressure, times pressure_scale")
+    custody: Probability = param(
+        0.0, "How far it holds a prisoner exchange (prisoners of both sides pass through its "
+        "hands): each party's distrust of the exchange is reduced by its trust in this mediator "
+        "times custody (docs/model.md §3.7).",
+        "Judgement: hosting talks is not holding prisoners, so 0 unless the scenario says so "
+        "(docs/model.md §3.7: a mediator that holds the exchange, as Türkiye and the UAE did).",
+        unit="share of the exchange's risk it takes over")
 
 
 class Guarantor(ActorBase):

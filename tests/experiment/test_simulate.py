@@ -235,3 +235,28 @@ def test_resume_with_workers_when_every_chunk_is_done(scenario, tmp_path, monkey
         run_to_folder(scenario, runs=30, seed=6, chunk_size=10, out=tmp_path)
     monkeypatch.delenv("NEGSIM_FAULT")
     assert resume_run(stopped.value.partial_dir, workers=2).runs == 30
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_resume_refuses_a_partial_folder_of_another_model_version(scenario, tmp_path,
+                                                                  monkeypatch):
+    """Chunks of two versions of the rules must not be mixed: a one-line refusal, and the
+    folder is left as it was."""
+    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:0")
+    with pytest.raises(RunInterrupted) as stopped:
+        run_to_folder(scenario, runs=20, seed=6, chunk_size=10, out=tmp_path)
+    monkeypatch.delenv("NEGSIM_FAULT")
+    partial = stopped.value.partial_dir
+    metadata = files.read_metadata(partial)
+    files.write_metadata(partial, {**metadata, "model": "1"})
+    with pytest.raises(UserError, match="started by model version 1, this is version "
+                                        f"{sim.MODEL_VERSION}") as refused:
+        resume_run(partial)
+    assert "\n" not in str(refused.value)
+    assert files.finished_chunks(partial) == {0} and partial.exists()
+    for kind in ("compare", "sweep"):  # the same check guards every --resume
+        other = tmp_path / f"{kind}.partial"
+        other.mkdir()
+        files.write_metadata(other, {"kind": kind, "model": "1"})
+        with pytest.raises(UserError, match="started by model version 1"):
+            files.check_partial(other, kind, holds=())

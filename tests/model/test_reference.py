@@ -3,7 +3,8 @@
 The reference model (:mod:`sim.model.reference`) runs ONE replicate per Mesa model with plain
 Python numbers and if-statements, reading the same keyed draws. For each scenario below, every
 column of the engine's replicate table must equal the reference's record: exactly for ids,
-outcomes, booleans, counts, days and their NA pattern; to 1e-12 for floats. A replicate may
+outcomes, booleans, counts, days, the reasons (``reason.*``, ``blocker.*``, ``ended_by``,
+``ended_after``) and their NA pattern; to 1e-12 for floats. A replicate may
 differ only if the reference saw a deciding comparison within 1e-9 of its threshold
 (``closest_call``: a float rounding difference could have tipped it); such replicates are
 counted, printed and capped at :data:`MAX_EXCUSED`.
@@ -135,6 +136,20 @@ def boycott(d: dict) -> None:
     d["actors"]["russia"]["delegation"] = False
 
 
+def tranches_in_custody(d: dict) -> None:
+    """Model 2's exchange: Türkiye holds it, the parties concede early on it (so tranches
+    follow first agreements), a monitoring US; Putin's delegation may sign a small ceasefire
+    only, so that the zone is often shut by the mandate alone."""
+    d["actors"]["turkey"]["custody"] = 0.7
+    for party in ("ukraine", "russia"):
+        d["actors"][party]["concession"]["exchange"] = 3.0
+        d["actors"][party]["exchange_exposure"] = 0.6
+    d["actors"]["russia"].update(momentum=0.0, mandate={"exchange": 0.6, "ceasefire": 0.15})
+    d["actors"]["russia"]["positions"]["ceasefire"] = 0.8
+    d["actors"]["russia"]["reservation"]["ceasefire"] = 0.3
+    d["actors"]["usa"].update(monitoring=0.6, credibility=0.8, enforcement=0.6)
+
+
 CASES = {  # name: (scenario factory, first replicate, replicates)
     "baseline": (lambda: shipped_or_edited("istanbul-2025"), 0, 600),
     "putin-attends": (lambda: shipped_or_edited("putin-attends", putin_attends), 1000, 300),
@@ -144,6 +159,7 @@ CASES = {  # name: (scenario factory, first replicate, replicates)
     "three-parties": (lambda: edited(three_parties), 0, 500),
     "rarer-rules": (lambda: edited(rarer_rules), 31, 300),
     "boycott": (lambda: edited(boycott), 0, 100),
+    "tranches-in-custody": (lambda: edited(tranches_in_custody), 5000, 500),
 }
 
 
@@ -152,8 +168,9 @@ CASES = {  # name: (scenario factory, first replicate, replicates)
 
 def column_mismatches(engine: pd.Series, reference: pd.Series) -> np.ndarray:
     """Rows where one column disagrees: exact for everything but floats (1e-12)."""
-    if isinstance(engine.dtype, pd.CategoricalDtype):
-        return engine.astype(str).to_numpy() != reference.astype(str).to_numpy()
+    if isinstance(engine.dtype, pd.CategoricalDtype):  # NA in the engine is None here
+        values = engine.astype(object).where(engine.notna(), None).to_numpy()
+        return np.array([a != b for a, b in zip(values, reference, strict=True)], dtype=bool)
     if pd.api.types.is_float_dtype(engine.dtype):
         values = reference.to_numpy(dtype=float)
         return ~(np.abs(engine.to_numpy(dtype=float) - values) <= FLOAT_TOLERANCE)
@@ -220,6 +237,20 @@ def test_cases_exercise_the_rules():
     assert outcomes["three-parties"].str.startswith("ceasefire").any()
     assert set(outcomes["boycott"]) == {"no_talks"}
     assert {"exchange_only", "ceasefire_holding", "ceasefire_collapsed"} <= set(outcomes["baseline"])
+
+
+def test_cases_exercise_the_rules_of_model_2():
+    """Between them the cases reach every reason, several tranches, blockers of both kinds,
+    and ceasefires ended by either party after violations and after false alarms."""
+    records = [r for make, first, count in CASES.values()
+               for r in run_reference(make(), SEED, first, min(count, 300))]
+    table = pd.DataFrame(records)
+    reasons = set(table["reason.ceasefire"]) | set(table["reason.exchange"])
+    assert reasons == {"agreed", "no_talks", "not_opened", "no_mandate", "no_overlap", "refused"}
+    assert (table["tranches.exchange"] >= 2).sum() > 50
+    assert {"ukraine", "russia"} <= set(table["blocker.ceasefire"].dropna())
+    assert {"ukraine", "russia"} <= set(table["ended_by"].dropna())
+    assert set(table["ended_after"].dropna()) == {"violation", "false_alarm"}
 
 
 def test_the_comparison_can_fail():

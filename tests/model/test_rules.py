@@ -152,3 +152,33 @@ def test_exit_and_stage_chances():
     assert rules.exit_chance(0.08, 1.0) == 0.0
     assert rules.stage_success(0.3, 0.1) == pytest.approx(0.73)
     assert rules.stage_success(0.3, 1.0) == 1.0
+
+
+@pytest.mark.parametrize(("position", "cost", "delivered"), [
+    (1.0, 0.0, 0.0), (0.2, 0.75, 0.0), (np.array([0.5, 1.0, 0.3]), np.array([0.224, 0.9, 0.0]),
+                                         np.array([0.0, 0.25, 0.1]))])
+def test_grid_utility_is_utility_at_every_grid_level_to_the_bit(position, cost, delivered):
+    replicates = 3
+    grid = rules.grid_utility(np.empty((20, replicates)), position, cost, delivered)
+    assert grid.shape == (20, replicates)
+    for r in range(replicates):
+        pick = (lambda v: v[r] if np.ndim(v) else v)  # noqa: E731
+        for level, x in enumerate(rules.GRID):
+            assert grid[level, r] == rules.utility(float(x), pick(position), pick(cost),
+                                                   pick(delivered))
+
+
+def test_exchange_risk_falls_on_what_is_not_yet_delivered():
+    # position 1, cost 0.3 per unit at risk: 0.8 agreed-to total with 0.5 delivered
+    assert rules.utility(0.8, 1.0, 0.3, 0.5) == pytest.approx(0.8 - 0.3 * 0.3)
+    assert rules.exchange_cost(0.25, 0.4) == pytest.approx(0.15)
+    assert rules.custody_cover(0.5, 0.6) == pytest.approx(0.7)
+    assert rules.exchange_guarantee_cover(0.6, 0.5, 0.5) == pytest.approx(0.85)
+    assert rules.stage_signal(1.75, 0.75, 3) == pytest.approx(1.75 ** 0.25)
+    assert rules.next_level(0.0) == 0.05 and rules.next_level(0.75) == 0.8
+    assert rules.next_level(1.0) == 1.0
+
+
+def test_zone_floor():
+    margins = np.array([[-1.0, 0.0, 0.5], [-np.inf, -0.1, 0.2], [-1.0, -1.0, -1.0]]).T
+    assert rules.zone_floor(margins).tolist() == [1, 2, 0]  # one column per replicate

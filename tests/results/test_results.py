@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from fakes import baseline_scenario, engine, fake_engine  # noqa: F401 (fixtures)
 
 import sim
 from sim.errors import UserError
-from sim.model.outcomes import OUTCOMES
+from sim.model.outcomes import OUTCOMES, REASONS
 from sim.results import folder as files
-from sim.results.summary import COLUMNS, Counts, count, summarise, wilson
+from sim.results.summary import COLUMNS, Z95, Counts, count, summarise, wilson
 
 # -- Wilson intervals ----------------------------------------------------------------------
 
@@ -65,10 +67,17 @@ def test_summary_lists_every_metric_and_all_five_outcomes():
     summary = summarise(count(rows), scenario.stem)
     assert list(summary.columns) == COLUMNS
     keys = list(zip(summary["metric"], summary["category"], strict=True))
+    levels = [(f"level.{k}", f"{s / 20:.2f}") for k in scenario.issues for s in range(1, 21)
+              if np.isclose(rows[f"level.{k}"], s / 20).any()]
     assert keys == ([("outcome", o) for o in OUTCOMES]
                     + [("attended", a) for a in scenario.actors] + [("leaders_met", "all")]
-                    + [("agreed", k) for k in scenario.issues])
-    assert summary.loc[summary["category"] == "no_talks", "share"].item() == 0.0
+                    + [("agreed", k) for k in scenario.issues]
+                    + [(f"reason.{k}", r) for k in scenario.issues for r in REASONS]
+                    + [("agreed_in_full", k) for k in scenario.issues] + levels
+                    + [("exchanged_share", "mean")])
+    assert len(levels) > 10  # the fake reaches most grid levels, not all
+    outcome = summary["metric"] == "outcome"
+    assert summary.loc[outcome & (summary["category"] == "no_talks"), "share"].item() == 0.0
     assert (summary["n"] == len(rows)).all() and (summary["scenario"] == "istanbul-2025").all()
     assert (summary["ci_low"] <= summary["share"]).all()
     assert (summary["share"] <= summary["ci_high"]).all()
@@ -83,6 +92,28 @@ def test_summary_shares_are_counts_over_runs():
     assert summary.loc[("agreed", "exchange"), "share"] == rows["agreed.exchange"].mean()
     assert summary.loc[("outcome", "exchange_only"), "share"] == (
         (rows["outcome"] == "exchange_only").mean())
+    assert summary.loc[("reason.ceasefire", "refused"), "share"] == (
+        (rows["reason.ceasefire"] == "refused").mean())
+    assert summary.loc[("agreed_in_full", "exchange"), "share"] == (
+        (rows["level.exchange"] == 1.0).mean())
+    assert summary.loc[("level.exchange", "0.35"), "share"] == (
+        np.isclose(rows["level.exchange"], 0.35).mean())
+
+
+def test_exchanged_share_is_a_mean_with_its_interval():
+    """The one row that is not a share of replicates: the mean exchanged share, its 95%
+    interval by the normal approximation (worked out here from the rows)."""
+    rows = _fake_rows(400)
+    row = summarise(count(rows), "x").set_index(["metric", "category"]).loc[
+        ("exchanged_share", "mean")]
+    values = rows["exchanged_share"]
+    half = Z95 * values.std(ddof=1) / math.sqrt(len(values))
+    assert row["share"] == pytest.approx(values.mean(), abs=1e-9)
+    assert row["ci_low"] == pytest.approx(values.mean() - half, abs=1e-9)
+    assert row["ci_high"] == pytest.approx(values.mean() + half, abs=1e-9)
+    assert row["n"] == 400
+    one = summarise(count(rows.iloc[:1]), "x").set_index(["metric", "category"])
+    assert tuple(one.loc[("exchanged_share", "mean"), ["ci_low", "ci_high"]]) == (0.0, 1.0)
 
 
 # -- save and load -----------------------------------------------------------------------
