@@ -70,7 +70,11 @@ def root(
     """negsim: how likely is each outcome of a negotiation? Run a scenario and count."""
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, machinery: object = None) -> None:
     """The ``negsim`` console script: exit 0, 1 (a bug or a failed chunk), 2 (the user's to
-    fix), 130/143 (interrupted); see :class:`OneLineErrors`."""
-    app(args=argv, prog_name="negsim")
+    fix), 130/143 (interrupted); see :class:`OneLineErrors`.
+
+    ``machinery`` (a :class:`sim.cli.experiments.Machinery`) is what run, compare and sweep
+    simulate with; None: the library's own. Tests pass one with faults placed in it.
+    """
+    app(args=argv, prog_name="negsim", obj=machinery)
