@@ -44,7 +44,7 @@ class Interrupt(RunHooks):
     def __init__(self, after_chunk: int | None = None, before_rename: bool = False):
         self.after_chunk, self.at_rename = after_chunk, before_rename
 
-    def chunk_saved(self, index: int) -> None:
+    def chunk_done(self, index: int) -> None:
         if index == self.after_chunk:
             raise KeyboardInterrupt(f"test: interrupted after chunk {index}")
 

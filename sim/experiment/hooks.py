@@ -2,8 +2,8 @@
 
 A run to a folder (``negsim run``, ``compare`` and ``sweep``, and their ``--resume``) goes
 through the same fixed points, in this order: it names its new ``.partial`` folder, stores
-chunk after chunk, assembles the stored chunks into the tables, renames the folder to its
-final name, and removes the chunk files. :class:`RunHooks` has one method per point; the
+chunk after chunk (a run of one chunk keeps it in memory), assembles the chunks into the
+tables, renames the folder to its final name, and removes the chunk files. :class:`RunHooks` has one method per point; the
 library calls them, and the methods of this class do nothing (the folder's name comes from
 the clock and a random suffix).
 
@@ -32,8 +32,9 @@ class RunHooks:
 
         return stamped_name()
 
-    def chunk_saved(self, index: int) -> None:
-        """Chunk ``index`` (0-based, in plan order) is stored in the ``.partial`` folder."""
+    def chunk_done(self, index: int) -> None:
+        """Chunk ``index`` (0-based, in plan order) is simulated and stored in the
+        ``.partial`` folder (or, when it is a run's only chunk, kept in memory)."""
 
     def assembling(self) -> None:
         """Every chunk is stored; the tables are being written from them (for a run, the

@@ -34,7 +34,7 @@ import operator
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -367,6 +367,39 @@ def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
     runs, seed = metadata["runs"], metadata["seed"]
     tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
     executor, engine = executor or local_executor(workers), engine or default_engine()
+    how = {"workers": workers, "executor": executor, "progress": progress, "hooks": hooks}
+    with interruptions_kept(partial_dir, "run"):
+        if len(tasks) == 1:
+            chunks = _kept_in_memory(partial(_simulate_task, engine, scenario, seed), tasks,
+                                     **how)
+        else:
+            chunks = _stored(partial_dir, engine, scenario, seed, tasks, **how)
+        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks)
+        final = finish_folder(partial_dir, hooks)
+    return load_results(final)
+
+
+def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
+                    executor: Executor, progress: bool, hooks: RunHooks) -> list[tuple]:
+    """Simulate a run of one chunk and keep it in memory: storing it in the ``.partial``
+    folder would spare ``--resume`` only re-simulating it, which costs no more than writing
+    and reading it back. Returns ``[(replicates, daily_sums)]``."""
+    kept = []
+
+    def keep(task: ChunkTask, chunk) -> None:
+        kept.append((chunk.replicates, chunk.daily_sums))
+        hooks.chunk_done(task.index)
+
+    run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
+    return kept
+
+
+def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[ChunkTask], *,
+            workers: int, executor: Executor, progress: bool, hooks: RunHooks) -> Iterator:
+    """Simulate the chunks ``partial_dir`` lacks, storing each as it arrives; return the
+    stored chunks, read one at a time in plan order: ``(replicates, daily_sums)``."""
+    from sim.results import folder as files
+
     if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
         work, save = partial(_save_task, engine, scenario, seed, partial_dir.resolve()), None
     else:  # the rows come back here (a cluster need not see this disk)
@@ -375,12 +408,9 @@ def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
         def save(task: ChunkTask, chunk) -> None:
             files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
 
-    with interruptions_kept(partial_dir, "run"):
-        run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
-                          progress=progress, hooks=hooks)
-        _assemble(partial_dir, tasks, scenario.stem, runs, hooks)
-        final = finish_folder(partial_dir, hooks)
-    return load_results(final)
+    run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
+                      progress=progress, hooks=hooks)
+    return (files.read_chunk(partial_dir, task.index) for task in tasks)
 
 
 def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
@@ -398,7 +428,7 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
     """Simulate the tasks whose chunk ``partial_dir`` does not hold yet; ``save`` each result
     (in this process, in task order) as it arrives, unless ``fn`` stored it itself (``save``
     None). The one chunk store of run, compare and sweep: chunk files in
-    ``<partial>/chunks/``, ``hooks.chunk_saved`` after each chunk."""
+    ``<partial>/chunks/``, ``hooks.chunk_done`` after each chunk."""
     from sim.results import folder as files
 
     finished = files.finished_chunks(partial_dir)
@@ -407,22 +437,22 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
     def on_result(task, result) -> None:
         if save is not None:
             save(task, result)
-        hooks.chunk_saved(task.index)
+        hooks.chunk_done(task.index)
 
     total = sum(task.count for task in tasks)
     run_chunks(fn, todo, on_result, workers=workers, executor=executor, progress=progress,
                total=total, done=total - sum(task.count for task in todo))
 
 
-def _assemble(partial_dir: Path, tasks: list[ChunkTask], stem: str, runs: int,
-              hooks: RunHooks) -> None:
-    """Stream the chunk files into the replicate tables; write the summary and daily means."""
+def _assemble(partial_dir: Path, tasks: list[ChunkTask], chunks: Iterable[tuple], stem: str,
+              runs: int, hooks: RunHooks) -> None:
+    """Stream the chunks (``(replicates, daily_sums)`` in plan order) into the replicate
+    tables; write the summary and daily means."""
     from sim.results import folder as files
 
     tally = Tally()
     with files.ReplicateWriter(partial_dir, runs) as writer:
-        for task in tasks:
-            replicates, daily_sums = files.read_chunk(partial_dir, task.index)
+        for task, (replicates, daily_sums) in zip(tasks, chunks, strict=True):
             if len(replicates) != task.count or (
                     replicates["replicate"].iloc[0] != task.first_replicate):
                 raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "

@@ -31,7 +31,7 @@ class Witness(RunHooks):
         self.seen.append("folder_name")
         return "20250514-120000-beef" if len(self.seen) == 1 else super().folder_name()
 
-    def chunk_saved(self, index: int) -> None:
+    def chunk_done(self, index: int) -> None:
         assert index in files.finished_chunks(self.folder())
         self.seen.append(f"chunk {index}")
 
@@ -60,6 +60,19 @@ def test_a_run_passes_every_point_in_order(tmp_path, fake_engine):
                           engine=fake_engine, hooks=hooks)
     assert hooks.seen == life(3)
     assert saved.path.name == "20250514-120000-beef" and not (saved.path / "chunks").exists()
+
+
+def test_a_run_of_one_chunk_keeps_it_in_memory(tmp_path, fake_engine):
+    class Look(RunHooks):
+        def chunk_done(self, index):
+            (folder,) = (tmp_path / "istanbul-2025").iterdir()
+            self.stored = files.finished_chunks(folder)
+
+    look = Look()
+    saved = run_to_folder(baseline_scenario(), runs=30, seed=1, out=tmp_path,
+                          engine=fake_engine, hooks=look)
+    assert saved.metadata["chunk_size"] == 30 and look.stored == set()
+    assert len(saved.replicates) == 30
 
 
 def test_assembling_comes_after_the_replicate_tables_and_before_the_summary(tmp_path,
@@ -97,7 +110,7 @@ def test_a_taken_name_is_not_reused(tmp_path, fake_engine):
 
 def test_a_resume_passes_the_missing_chunks_only(tmp_path, fake_engine):
     class StopAfterChunk1(RunHooks):
-        def chunk_saved(self, index):
+        def chunk_done(self, index):
             if index == 1:
                 raise KeyboardInterrupt
 
