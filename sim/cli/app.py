@@ -7,7 +7,7 @@ them all, so this module stays the one place that says how the program starts an
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -15,6 +15,9 @@ from typer.core import TyperGroup
 
 from sim import __version__
 from sim.errors import UserError
+
+if TYPE_CHECKING:
+    from sim.cli.experiments import Machinery
 
 
 class OneLineErrors(TyperGroup):
@@ -70,11 +73,11 @@ def root(
     """negsim: how likely is each outcome of a negotiation? Run a scenario and count."""
 
 
-def main(argv: list[str] | None = None, machinery: object = None) -> None:
+def main(argv: list[str] | None = None, machinery: Machinery | None = None) -> None:
     """The ``negsim`` console script: exit 0, 1 (a bug or a failed chunk), 2 (the user's to
     fix), 130/143 (interrupted); see :class:`OneLineErrors`.
 
-    ``machinery`` (a :class:`sim.cli.experiments.Machinery`) is what run, compare and sweep
-    simulate with; None: the library's own. Tests pass one with faults placed in it.
+    ``machinery`` is what run, compare and sweep simulate with (None: the library's own); it
+    reaches them as Typer's context object. Tests pass one with a fault placed in it.
     """
     app(args=argv, prog_name="negsim", obj=machinery)

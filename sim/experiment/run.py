@@ -361,7 +361,6 @@ def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
               executor: Executor | None, progress: bool, engine: Engine | None,
               hooks: RunHooks):
     """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
-    from sim.results import folder as files
     from sim.results.results import load_results
 
     runs, seed = metadata["runs"], metadata["seed"]
