@@ -6,6 +6,8 @@ them all, so this module stays the one place that says how the program starts an
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,4 +82,10 @@ def main(argv: list[str] | None = None, machinery: Machinery | None = None) -> N
     ``machinery`` is what run, compare and sweep simulate with (None: the library's own); it
     reaches them as Typer's context object. Tests pass one with a fault placed in it.
     """
+    # When Python exits, it unloads every module and runs the garbage collector over every
+    # object pandas, Mesa and pydantic made, several times, to free memory the operating
+    # system is about to take back: 0.3 s after negsim run had finished its work (measured
+    # on the development machine), 0.03 s once those objects are frozen, since frozen
+    # objects are skipped. Files are closed and output flushed by then.
+    atexit.register(gc.freeze)
     app(args=argv, prog_name="negsim", obj=machinery)
