@@ -17,10 +17,18 @@ Each round runs the three commands one after the other (so a busy moment hits th
 the figures are the best and the median over the rounds, and, for (1), the median of the
 per-round differences. A shared machine slows everything: the load average is printed, and
 the best figures are the ones to compare; the CPU time (user + system) each command used is
-printed beside, since it depends less on what else runs. ``--imports`` runs ``python -X
-importtime`` on the command and lists the modules it imports that ``import mesa`` does not,
-with their own time (and the total): that is the import cost negsim adds. Results go to a temporary folder that
-is deleted at the end.
+printed beside, since it depends less on what else runs.
+
+Python keeps the compiled bytecode of every module it imports (``__pycache__``), so a user
+pays for compiling negsim only once. Some environments switch that off
+(``PYTHONDONTWRITEBYTECODE=1``); then every command compiles negsim's own modules first. By
+default the script gives the commands a bytecode cache of their own, in a temporary folder
+(``PYTHONPYCACHEPREFIX``, filled by a first run), as a user's installation has;
+``--no-bytecode-cache`` measures with the environment as it is.
+
+``--imports`` runs ``python -X importtime`` on the command and lists the modules it imports
+that ``import mesa`` does not, with their own time (and the total): that is the import cost
+negsim adds. Results go to a temporary folder that is deleted at the end.
 """
 
 from __future__ import annotations
@@ -54,12 +62,21 @@ def negsim_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "sim"]
 
 
-def wall(command: list[str]) -> tuple[float, float]:
+def environment(cache: Path | None) -> dict:
+    """This environment, with bytecode written to and read from ``cache`` (None: as is)."""
+    env = dict(os.environ)
+    if cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def wall(command: list[str], env: dict) -> tuple[float, float]:
     """Seconds from start to exit of ``command`` (output to a pipe, discarded), and the CPU
     seconds (user + system) it used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -68,7 +85,8 @@ def wall(command: list[str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def rounds(repeats: int, out: Path) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def rounds(repeats: int, out: Path, env: dict) -> tuple[dict[str, list[float]],
+                                                        dict[str, list[float]]]:
     """Wall and CPU seconds of each command, ``repeats`` rounds."""
     negsim = negsim_command()
     commands = {
@@ -76,30 +94,31 @@ def rounds(repeats: int, out: Path) -> tuple[dict[str, list[float]], dict[str, l
         "negsim run": [*negsim, "run", "istanbul-2025", "--no-plots", "--out", str(out)],
         "negsim --help": [*negsim, "--help"],
     }
-    wall(commands["negsim run"])  # warm the disk cache and the bytecode of every module
+    for command in commands.values():  # warm the disk cache and the bytecode cache
+        wall(command, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeats):
         for name, command in commands.items():
-            elapsed, used = wall(command)
+            elapsed, used = wall(command, env)
             times[name].append(elapsed)
             cpu[name].append(used)
     return times, cpu
 
 
-def imported_beyond_mesa() -> list[tuple[str, float]]:
+def imported_beyond_mesa(env: dict) -> list[tuple[str, float]]:
     """(module, own import seconds) for what ``negsim run`` imports and ``import mesa``
     does not."""
-    mesa_only = _importtime([sys.executable, "-X", "importtime", "-c", "import mesa"])
+    mesa_only = _importtime([sys.executable, "-X", "importtime", "-c", "import mesa"], env)
     with tempfile.TemporaryDirectory() as tmp:
         run = _importtime([sys.executable, "-X", "importtime", "-m", "sim", "run",
-                           "istanbul-2025", "--no-plots", "--out", tmp])
+                           "istanbul-2025", "--no-plots", "--out", tmp], env)
     extra = [(name, own) for name, own in run.items() if name not in mesa_only]
     return sorted(extra, key=lambda item: -item[1])
 
 
-def _importtime(command: list[str]) -> dict[str, float]:
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+def _importtime(command: list[str], env: dict) -> dict[str, float]:
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
     found = {}
     for line in done.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| (\s*)(\S+)", line)
@@ -117,13 +136,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--imports", action="store_true",
                         help="list what the run imports beyond Mesa")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="run with the environment's bytecode setting as it is")
     args = parser.parse_args()
     print(f"date (UTC): {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores; Python "
           f"{platform.python_version()}")
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    with tempfile.TemporaryDirectory() as tmp:
-        times, cpu = rounds(args.repeats, Path(tmp))
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as cache:
+        env = environment(None if args.no_bytecode_cache else Path(cache))
+        print("bytecode: " + ("as the environment has it (PYTHONDONTWRITEBYTECODE="
+                              f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+                              if args.no_bytecode_cache else "cached (a temporary cache)"))
+        times, cpu = rounds(args.repeats, Path(out), env)
+        extra = imported_beyond_mesa(env) if args.imports else []
     print(f"load average at end: {os.getloadavg()[0]:.2f}\n")
     for name, values in times.items():
         print(f"{name:15s} best {min(values):.3f} s, median {statistics.median(values):.3f} s "
@@ -141,7 +167,6 @@ def main() -> None:
     print(f"target (2), negsim --help under {TARGET_HELP_S} s: "
           f"{verdict(statistics.median(times['negsim --help']) < TARGET_HELP_S)} (median)")
     if args.imports:
-        extra = imported_beyond_mesa()
         print(f"\nimported by negsim run beyond import mesa: {len(extra)} modules, "
               f"{sum(own for _, own in extra):.3f} s of their own import time; the largest:")
         for name, own in extra[:15]:
