@@ -11,11 +11,17 @@ On the baseline scenario (``istanbul-2025``) with the view's default 2,000 repli
     PNG (:func:`sim.view.page.charts`: validate the overrides, simulate, summarise, draw), split
     into simulation and drawing; every setting is new, so nothing comes from the cache;
 (b) in a real browser (Debian's chromium driven by Playwright), the time from a click on a
-    trust slider, or on an attendance button, until the page shows the recomputed table and
-    a new outcome chart, against a ``negsim view`` server on a free loopback port.
+    slider (US monitoring), or on an attendance button, until the page shows a new outcome
+    chart, against a ``negsim view`` server on a free loopback port. Both ends are taken in
+    the browser: ``performance.now()`` when the mouse button is released (a capture listener
+    on the page) and when the chart's ``src`` changes (a ``MutationObserver``), so the figure
+    is the student's wait, to the millisecond, and not Playwright's polling (whose retries
+    come at 100, 250, 500 ms ... and would round it up). The page's own line "updated in
+    X s" (the server's time for simulating and drawing) is read too, and the CPU time the
+    server process used per change (with psutil), which depends less on what else runs.
 
-The target (issue 5) is under 1 s. Timings depend on what else runs on the machine; the
-load average is printed.
+The target is under 0.5 s click-to-chart (issue 11; issue 5 asked for 1 s). Timings depend
+on what else runs on the machine; the load average is printed.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import sys
 import time
 import urllib.request
 
-TARGET = 1.0
+TARGET = 0.5
 SCENARIO = "istanbul-2025"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
@@ -39,14 +45,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def in_process(runs: int, changes: int) -> list[float]:
     """(a): ``changes`` new settings of Ukraine's trust in Russia, each drawn afresh."""
-    from sim import app
+    from sim.view import page
 
-    app.charts(SCENARIO, (), runs, 1)  # warm-up: imports, fonts, the scenario
+    page.charts(SCENARIO, (), runs, 1)  # warm-up: imports, fonts, the scenario
     totals, simulation = [], []
     for k in range(changes):
         settings = (f"trust.ukraine.russia={0.11 + k * 0.8 / changes:.4f}",)
         start = time.perf_counter()
-        result = app.charts(SCENARIO, settings, runs, 1)
+        result = page.charts(SCENARIO, settings, runs, 1)
         totals.append(time.perf_counter() - start)
         simulation.append(result.ensemble.seconds)
     _report("(a) settings → figures, in the server's code", totals)
@@ -70,35 +76,76 @@ def in_browser(runs: int, changes: int) -> list[float]:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(url)
             expect(page.locator(".negsim-shares")).to_contain_text("Putin", timeout=60_000)
-            times = [_click_slider(page, expect, (k + 1) / (changes + 1)) for k in range(changes)]
-            times.append(_click_always(page, expect))
+            page.evaluate(WATCH)
+            cpu_before = _cpu_seconds(server.pid)
+            measured = [_click_slider(page, expect, (k + 1) / (changes + 1))
+                        for k in range(changes)]
+            measured.append(_click_always(page, expect))
+            cpu = (_cpu_seconds(server.pid) - cpu_before) / len(measured)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    _report("(b) click → new table and chart, in chromium", times)
+    times, server_side = [m[0] for m in measured], [m[1] for m in measured]
+    _report("(b) click → new chart, in chromium", times)
+    _report("    of which the server's simulating and drawing", server_side)
+    print(f"    the server process's CPU time per change: {cpu:.3f} s")
     return times
 
 
-def _click_slider(page, expect, where: float) -> float:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (nan without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+WATCH = """() => {
+  const watch = window.negsimWatch = {released: null, charted: null, before: null};
+  const chart = () => document.querySelector('.negsim-chart-outcomes');
+  document.addEventListener('pointerup', () => {
+    watch.released = performance.now();
+    watch.before = chart().getAttribute('src');
+    watch.charted = null;
+  }, {capture: true});
+  new MutationObserver(() => {
+    if (watch.released !== null && watch.charted === null && chart() &&
+        chart().getAttribute('src') !== watch.before) watch.charted = performance.now();
+  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                             attributeFilter: ['src']});
+}"""
+"""Records, in the page, when the mouse is released and when the outcome chart changes."""
+
+
+def _waited(page) -> tuple[float, float]:
+    """The last click's wait in seconds, measured in the browser, and the server's own time
+    for it (the page's "updated in X s")."""
+    page.wait_for_function("() => window.negsimWatch.charted !== null", timeout=30_000)
+    watch = page.evaluate("() => window.negsimWatch")
+    server = float(page.locator(".negsim-timing").inner_text().split("updated in ")[1]
+                   .split(" s")[0])
+    return (watch["charted"] - watch["released"]) / 1000, server
+
+
+def _click_slider(page, expect, where: float) -> tuple[float, float]:
     slider = page.locator(".negsim-slider-actors-usa-monitoring")
     box = slider.bounding_box()
-    before = page.locator(".negsim-chart-outcomes").get_attribute("src")
-    start = time.perf_counter()
     slider.click(position={"x": box["width"] * where, "y": box["height"] / 2})
+    waited = _waited(page)
     expect(page.locator(".negsim-changed")).to_contain_text("actors.usa.monitoring",
                                                             timeout=30_000)
-    expect(page.locator(".negsim-chart-outcomes")).not_to_have_attribute("src", before,
-                                                                         timeout=30_000)
-    return time.perf_counter() - start
+    return waited
 
 
-def _click_always(page, expect) -> float:
-    start = time.perf_counter()
+def _click_always(page, expect) -> tuple[float, float]:
     page.locator(".negsim-attendance-russia").get_by_text("always").click()
+    waited = _waited(page)
     expect(page.locator(".negsim-shares tr", has_text="Vladimir Putin")).to_contain_text(
         "100.0%", timeout=30_000)
-    return time.perf_counter() - start
+    return waited
 
 
 def _free_port() -> int:
@@ -119,10 +166,11 @@ def _wait_for(url: str, guard: float = 90.0) -> str:
 
 
 def _report(what: str, seconds: list[float]) -> None:
-    worst = max(seconds)
-    verdict = "met" if worst < TARGET else "MISSED"
-    print(f"{what}: median {statistics.median(seconds):.2f} s, max {worst:.2f} s "
-          f"over {len(seconds)} changes (target < {TARGET:.0f} s: {verdict})")
+    worst, median = max(seconds), statistics.median(seconds)
+    verdict = "met" if median < TARGET else "MISSED"
+    print(f"{what}: median {median:.3f} s, max {worst:.3f} s over {len(seconds)} changes "
+          f"(target < {TARGET} s, judged on the median: {verdict}); "
+          f"{', '.join(f'{x:.2f}' for x in seconds)}")
 
 
 def main() -> None:

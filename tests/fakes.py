@@ -1,4 +1,4 @@
-"""A stand-in for the engine, and the fixtures that choose between it and the real one.
+"""A stand-in for the engine (the ``engine`` fixtures choose it or the real one).
 
 ``simulate_chunk`` here has the engine's signature and returns a correctly shaped
 :class:`~sim.model.outcomes.Chunk` whose every value is a pure function of
@@ -7,8 +7,10 @@ knows no negotiation rules: it exists so that the experiment and results layers 
 on their own, and it keeps the property they rely on, that a replicate does not depend on the
 chunk it is simulated in.
 
-The ``engine`` fixture runs a test once with this fake (id ``fake``) and, once
-``sim.model.simulate_chunk`` exists, once more with the real engine (id ``real``).
+The ``engine`` fixture (``tests/conftest.py``) runs a test once with this fake (id ``fake``)
+and, once ``sim.model.simulate_chunk`` exists, once more with the real engine (id ``real``);
+the test passes it to negsim as the ``engine`` argument (or in the command line's
+``Machinery``); ``fake_engine`` gives the fake only.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 
 from sim.model.outcomes import ENDINGS, FIXED_POINT, OUTCOMES, REASONS, Chunk
@@ -44,24 +45,7 @@ def real_engine_available() -> bool:
 
 
 ENGINES = ["fake"] + (["real"] if real_engine_available() else [])
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request, monkeypatch) -> str:
-    """Run the test with the fake engine and, when it exists, the real one."""
-    if request.param == "fake":
-        import sim.model
-
-        monkeypatch.setattr(sim.model, "simulate_chunk", simulate_chunk, raising=False)
-    return request.param
-
-
-@pytest.fixture
-def fake_engine(monkeypatch) -> None:
-    """The fake engine only (tests of plumbing that do not need real numbers)."""
-    import sim.model
-
-    monkeypatch.setattr(sim.model, "simulate_chunk", simulate_chunk, raising=False)
+"""The engines the ``engine`` fixture (``tests/conftest.py``) runs a test with."""
 
 
 # -- the fake ----------------------------------------------------------------------------

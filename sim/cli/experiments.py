@@ -3,11 +3,17 @@
 Each command is the same sequence: check the options, load the input, call the library
 (:mod:`sim.experiment`), draw the figures (:mod:`sim.report.plots`, from the folder alone) and
 print the tables (:mod:`sim.cli.tables`). Heavy modules load inside the commands.
+
+What the library simulates with (engine, executor, hooks) comes from :class:`Machinery`,
+which :func:`sim.cli.main` passes to every command (the library's own unless a test gives
+another).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +25,7 @@ from sim.cli.errors import reported_errors
 from sim.cli.options import (ChunkSize, Dask, NoPlots, OptionalScenario, OutDir, Overrides,
                              Quiet, Resume, Runs, Seed, Workers, seed_or_default, workers_for)
 from sim.errors import UserError
+from sim.experiment.hooks import NO_HOOKS, RunHooks
 
 PROGRESS_MIN_RUNS = 50_000
 """Runs from which ``negsim run`` shows a progress bar (on a terminal)."""
@@ -27,8 +34,36 @@ DEFAULT_RUNS = 10_000
 """Replicates per scenario when ``--runs`` is not given: shares to within about ±1 point."""
 
 
+@dataclass(frozen=True)
+class Machinery:
+    """What run, compare and sweep simulate with: the engine, the executor for ``--workers``
+    and ``--dask``, and the run's hooks (:mod:`sim.experiment.hooks`).
+
+    ``negsim`` uses the library's own (the defaults). A test passes another to
+    :func:`sim.cli.main`, e.g. an executor whose worker dies at a chosen chunk, and gets the
+    real command line around it.
+    """
+
+    engine: Callable | None = None
+    """Simulates one chunk; None: the model (``sim.experiment.run.default_engine``)."""
+    executor_for: Callable | None = None
+    """``(workers, dask) -> executor``; None: ``sim.experiment.executor.executor_for``."""
+    hooks: RunHooks = NO_HOOKS
+
+    def executor(self, workers: int, dask: str | None):
+        from sim.experiment.executor import executor_for
+
+        return (self.executor_for or executor_for)(workers, dask)
+
+
+def _machinery(ctx: typer.Context) -> Machinery:
+    """The :class:`Machinery` that :func:`sim.cli.main` was given, or the library's own."""
+    return ctx.find_object(Machinery) or Machinery()
+
+
 @app.command(epilog="Example: negsim run istanbul-2025 --runs 100000 --workers 2")
 def run(
+    ctx: typer.Context,
     scenario: OptionalScenario = None,
     runs: Runs = None,
     seed: Seed = None,
@@ -52,6 +87,7 @@ def run(
 
         argv = ["negsim", *sys.argv[1:]]
         show_progress = not quiet and sys.stderr.isatty()
+        machinery = _machinery(ctx)
         if resume is not None:
             _refuse_with_resume({"--out": out, "--set": None if scenario else overrides})
             given = _load(scenario, overrides) if scenario else None
@@ -59,7 +95,8 @@ def run(
             results = experiment.resume_run(
                 resume, scenario=given, runs=runs, seed=seed, chunk_size=chunk_size,
                 workers=workers, progress=show_progress, argv=argv,
-                executor=_executor(workers, dask))
+                executor=machinery.executor(workers, dask), engine=machinery.engine,
+                hooks=machinery.hooks)
         else:
             runs, seed = DEFAULT_RUNS if runs is None else runs, seed_or_default(seed)
             workers = workers_for(workers, runs)
@@ -68,13 +105,15 @@ def run(
             results = experiment.run_to_folder(
                 loaded, runs, seed, workers=workers, chunk_size=chunk_size,
                 out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
-                argv=argv, executor=_executor(workers, dask))
+                argv=argv, executor=machinery.executor(workers, dask),
+                engine=machinery.engine, hooks=machinery.hooks)
         _write_figures(results.path, no_plots)
         print_results(results, quiet)
 
 
 @app.command(epilog="Example: negsim compare istanbul-2025 trump-joins putin-attends --runs 50000")
 def compare(
+    ctx: typer.Context,
     scenarios: Annotated[list[str] | None, typer.Argument(
         metavar="SCENARIO",
         help="Two or more shipped scenario names or YAML files; the first is the baseline.",
@@ -107,11 +146,13 @@ def compare(
         runs = DEFAULT_RUNS if runs is None else runs
         workers = workers_for(workers, None if resume else runs * max(2, len(scenarios or [])))
         show_progress = not quiet and sys.stderr.isatty()
-        executor = _executor(workers, dask)
+        machinery = _machinery(ctx)
+        executor = machinery.executor(workers, dask)
         if resume is not None:
             _refuse_with_resume({"SCENARIOS": scenarios, "--out": out})
             result = experiment.resume_compare(resume, workers=workers, executor=executor,
-                                               progress=show_progress, argv=argv)
+                                               progress=show_progress, argv=argv,
+                                               engine=machinery.engine, hooks=machinery.hooks)
         else:
             if len(scenarios or []) < 2:
                 raise UserError("compare needs at least two scenarios, e.g. negsim compare "
@@ -122,13 +163,15 @@ def compare(
             result = experiment.compare(loaded, runs, seed, out=out or "results",
                                         workers=workers, executor=executor,
                                         chunk_size=chunk_size, progress=show_progress,
-                                        argv=argv)
+                                        argv=argv, engine=machinery.engine,
+                                        hooks=machinery.hooks)
         _write_figures(result.path, no_plots)
         print_comparison(result, quiet)
 
 
 @app.command(epilog="Example: negsim sweep scenarios/sweeps/trust-vs-monitoring.yaml")
 def sweep(
+    ctx: typer.Context,
     file: Annotated[str | None, typer.Argument(
         metavar="SWEEP.yaml", help="A sweep file (kind: sweep) or the name of a shipped one; "
                                    "see docs/experiments.md.",
@@ -153,12 +196,14 @@ def sweep(
 
         argv = ["negsim", *sys.argv[1:]]
         show_progress = not quiet and sys.stderr.isatty()
+        machinery = _machinery(ctx)
         if resume is not None:
             _refuse_with_resume({"SWEEP.yaml": file, "--out": out})
             workers = workers_for(workers, None)
             result = experiment.resume_sweep(resume, workers=workers,
-                                             executor=_executor(workers, dask),
-                                             progress=show_progress, argv=argv)
+                                             executor=machinery.executor(workers, dask),
+                                             progress=show_progress, argv=argv,
+                                             engine=machinery.engine, hooks=machinery.hooks)
         else:
             if file is None:
                 raise UserError("missing SWEEP.yaml: a sweep file, e.g. "
@@ -166,9 +211,10 @@ def sweep(
             loaded = experiment.load_sweep(file)
             workers = workers_for(workers, loaded.replicates)
             result = experiment.run_sweep(loaded, out=out or "results", workers=workers,
-                                          executor=_executor(workers, dask),
+                                          executor=machinery.executor(workers, dask),
                                           chunk_size=chunk_size, progress=show_progress,
-                                          argv=argv)
+                                          argv=argv, engine=machinery.engine,
+                                          hooks=machinery.hooks)
         _write_figures(result.path, no_plots)
         print_sweep(result, quiet)
 
@@ -179,12 +225,6 @@ def _write_figures(folder: Path, skip: bool) -> None:
         from sim.report.plots import write_figures
 
         write_figures(folder)
-
-
-def _executor(workers: int, dask: str | None):
-    from sim.experiment.executor import executor_for
-
-    return executor_for(workers, dask)
 
 
 def _load(scenario: str | None, overrides: list[str] | None):

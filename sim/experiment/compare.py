@@ -28,6 +28,7 @@ from sim import DEFAULT_SEED
 from sim.errors import UserError
 from sim.experiment import run as runs_
 from sim.experiment.executor import Executor
+from sim.experiment.hooks import NO_HOOKS, RunHooks
 from sim.results.summary import Z95, wilson
 
 ABSENT = "(absent)"
@@ -37,7 +38,8 @@ ABSENT = "(absent)"
 def compare(scenarios: Sequence, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
             out: str | Path = "results", workers: int = 1, executor: Executor | None = None,
             chunk_size: int | None = None, progress: bool = False,
-            argv: list[str] | None = None):
+            argv: list[str] | None = None, engine: runs_.Engine | None = None,
+            hooks: RunHooks = NO_HOOKS):
     """Simulate ``scenarios`` with common random numbers; write and return the comparison.
 
     Args:
@@ -47,6 +49,7 @@ def compare(scenarios: Sequence, runs: int = 10_000, seed: int = DEFAULT_SEED, *
             :func:`~sim.experiment.run.run_to_folder`; the same ``runs`` and ``seed`` for all.
         out: the folder receiving ``compare-<A>-<B>.../<stamp>-<hex>/``.
         executor: where chunks are simulated (e.g. a Dask cluster) instead of local workers.
+        engine, hooks: as for :func:`~sim.experiment.run.run_to_folder`.
 
     Returns:
         The :class:`~sim.results.comparison.Comparison` read back from its folder.
@@ -66,17 +69,20 @@ def compare(scenarios: Sequence, runs: int = 10_000, seed: int = DEFAULT_SEED, *
                  for label, s in zip(labels, scenarios, strict=True)]
     metadata = experiment_metadata("compare", argv=argv, scenarios=described, seed=seed,
                                    runs=runs, first_replicate=0, chunk_size=chunk_size)
-    with files.set_up(files.new_partial(out, "compare-" + "-".join(labels))) as partial_dir:
+    name = "compare-" + "-".join(labels)
+    with files.set_up(files.new_partial(out, name, hooks.folder_name)) as partial_dir:
+        hooks.setting_up()
         tables.write_scenarios(partial_dir, labels,
                                [s.model_dump(mode="json") for s in scenarios])
         files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, list(scenarios), metadata, workers=workers,
-                     executor=executor, progress=progress)
+                     executor=executor, progress=progress, engine=engine, hooks=hooks)
 
 
 def resume_compare(partial_dir: str | Path, *, workers: int = 1,
                    executor: Executor | None = None, progress: bool = False,
-                   argv: list[str] | None = None):
+                   argv: list[str] | None = None, engine: runs_.Engine | None = None,
+                   hooks: RunHooks = NO_HOOKS):
     """Finish an interrupted :func:`compare`, computing only its missing chunks (the
     scenarios, seed, runs and chunk size are those recorded in the folder)."""
     from sim.results import comparison as tables
@@ -93,7 +99,7 @@ def resume_compare(partial_dir: str | Path, *, workers: int = 1,
                          chunk_size=metadata["chunk_size"])
     runs_.note_resumed(partial_dir, metadata, argv)
     return _complete(partial_dir, scenarios, metadata, workers=workers, executor=executor,
-                     progress=progress)
+                     progress=progress, engine=engine, hooks=hooks)
 
 
 def scenario_labels(stems: Sequence[str]) -> list[str]:
@@ -109,24 +115,26 @@ def scenario_labels(stems: Sequence[str]) -> list[str]:
 
 
 def _complete(partial_dir: Path, scenarios: list, metadata: dict, *, workers: int,
-              executor: Executor | None, progress: bool):
+              executor: Executor | None, progress: bool, engine: runs_.Engine | None,
+              hooks: RunHooks):
     from sim.results import folder as files
     from sim.results.comparison import load_comparison
 
     tasks = runs_.plan_chunks(metadata["runs"], metadata["chunk_size"],
                               metadata["first_replicate"])
-    work = partial(_compare_chunk, runs_._engine(), scenarios, metadata["seed"])
+    work = partial(_compare_chunk, engine or runs_.default_engine(), scenarios,
+                   metadata["seed"])
 
     def save(task, parts: dict) -> None:
         files.write_chunk_parts(partial_dir, task.index, parts)
 
     with runs_.interruptions_kept(partial_dir, "compare"):
         runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
-                                executor=executor, progress=progress)
+                                executor=executor, progress=progress, hooks=hooks)
         comparison = _assemble(partial_dir, tasks, scenarios, metadata)
+        hooks.assembling()
         comparison.save_tables(partial_dir)
-        runs_.fault("before-rename")
-        final = files.finish(partial_dir)
+        final = runs_.finish_folder(partial_dir, hooks)
     return load_comparison(final)
 
 

@@ -74,7 +74,7 @@ class LocalProcesses:
             while waiting and len(in_flight) < (1 if suspects else 2 * self.workers):
                 task = waiting.popleft()
                 with _sigint_blocked():
-                    in_flight.append((task, pool.submit(_with_fault_hook, fn, task)))
+                    in_flight.append((task, pool.submit(fn, task)))
 
         try:
             fill()
@@ -113,21 +113,6 @@ def _index(task) -> object:
     return getattr(task, "index", task)
 
 
-def _with_fault_hook(fn, task):
-    """Run ``fn(task)`` in a worker; the test hooks ``NEGSIM_FAULT=kill-worker:K`` (every
-    time) and ``kill-worker-once:K`` (once; ``NEGSIM_FAULT_MARKER`` names a file that records
-    it) make the worker of chunk K die as a killed process would (reliability tests)."""
-    fault = os.environ.get("NEGSIM_FAULT")
-    if fault == f"kill-worker:{_index(task)}":
-        os._exit(1)
-    if fault == f"kill-worker-once:{_index(task)}":  # dies the first time only
-        marker = os.environ["NEGSIM_FAULT_MARKER"]
-        if not os.path.exists(marker):
-            open(marker, "x").close()
-            os._exit(1)
-    return fn(task)
-
-
 def _ignore_sigint() -> None:
     """In a worker: Ctrl-C is the main process's to handle. The worker was started with
     SIGINT blocked (see :func:`_sigint_blocked`), so a Ctrl-C that arrived while it was
@@ -159,8 +144,6 @@ processes (each imports Mesa, pandas, ...) costs more than it saves (about 1 s).
 
 def default_workers(replicates: int) -> int:
     """The worker count when none is given: every core, unless the job is small."""
-    import os
-
     if replicates < AUTO_PROCESSES_MIN_RUNS:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (

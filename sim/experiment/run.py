@@ -18,10 +18,12 @@ chunks back and this process writes them, so they need no shared disk. ``negsim 
 loop, the same chunk store and the same interruption handling.
 
 Interruptions: Ctrl-C or SIGTERM during :func:`run_to_folder` raise :class:`RunInterrupted`
-(exit code 130 or 143) after the running chunks are saved. For reliability tests, the
-environment variable ``NEGSIM_FAULT`` injects one: ``after-chunk:K`` interrupts right after
-chunk K (0-based, in plan order) is saved, ``before-rename`` just before the finished
-``.partial`` folder is renamed.
+(exit code 130 or 143) after the running chunks are saved.
+
+What a run is made of is passed in, never looked up behind the caller's back: the engine
+(the function that simulates one chunk, :func:`default_engine` unless given), the executor
+(where chunks run) and, for runs to a folder, the hooks (:mod:`sim.experiment.hooks`, the
+points where a test may interrupt or pause a run).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import operator
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -42,6 +44,7 @@ from pathlib import Path
 from sim import DEFAULT_SEED, SEED_LIMIT
 from sim.errors import ChunkFailed, UserError
 from sim.experiment.executor import Executor, local_executor
+from sim.experiment.hooks import NO_HOOKS, RunHooks
 
 CHUNK_SIZE = 20_000
 """Default replicates per chunk: large enough to vectorise well, small enough to bound memory
@@ -161,8 +164,14 @@ def _progress_bar(total: int, done: int, enabled: bool) -> Iterator[Callable[[in
         yield lambda n: bar.advance(job, n)
 
 
-def _engine() -> Callable:
-    """``sim.model.simulate_chunk``, looked up when called (tests substitute a fake)."""
+Engine = Callable
+"""Simulates one chunk: ``engine(scenario, seed, first_replicate, count, **options)`` returns
+a :class:`~sim.model.outcomes.Chunk`; picklable, since workers call it."""
+
+
+def default_engine() -> Engine:
+    """``sim.model.simulate_chunk``, the ensemble model (imported only when a run starts, so
+    that Mesa loads only when something is simulated)."""
     return import_module("sim.model").simulate_chunk
 
 
@@ -201,7 +210,8 @@ class Tally:
 
 def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
              first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
-             progress: bool = False, executor: Executor | None = None):
+             progress: bool = False, executor: Executor | None = None,
+             engine: Engine | None = None):
     """Simulate ``runs`` replicates of ``scenario`` and return their :class:`Results`.
 
     Args:
@@ -214,6 +224,7 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
         progress: show a progress bar on stderr.
         executor: where chunks are simulated instead of ``workers`` local processes (e.g.
             :class:`~sim.experiment.dask_executor.DaskCluster`); changes no number.
+        engine: what simulates one chunk (default :func:`default_engine`).
 
     Example:
         >>> results = simulate(load_scenario("istanbul-2025"), runs=1000)  # doctest: +SKIP
@@ -233,7 +244,7 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
         tally.add(chunk.replicates, chunk.daily_sums)
 
     tasks = plan_chunks(runs, chunk_size, first_replicate)
-    work = partial(_simulate_task, _engine(), scenario, seed)
+    work = partial(_simulate_task, engine or default_engine(), scenario, seed)
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
                             first_replicate=first_replicate, argv=None)
@@ -265,11 +276,13 @@ class _Terminated(KeyboardInterrupt):
 def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                   first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
                   out: str | Path = "results", progress: bool = False,
-                  argv: list[str] | None = None, executor: Executor | None = None):
+                  argv: list[str] | None = None, executor: Executor | None = None,
+                  engine: Engine | None = None, hooks: RunHooks = NO_HOOKS):
     """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``.
 
     Every setting is checked before any folder is created. Returns the finished folder's
-    :class:`Results` (``.path`` is the folder; rows are read on demand).
+    :class:`Results` (``.path`` is the folder; rows are read on demand). ``hooks`` are called
+    at the points of the run's life (:class:`~sim.experiment.hooks.RunHooks`).
 
     Raises:
         UserError: invalid settings.
@@ -282,17 +295,19 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                                 chunk_size=chunk_size)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
                             first_replicate=first_replicate, argv=argv)
-    with files.set_up(files.new_partial(out, scenario.stem)) as partial_dir:
+    with files.set_up(files.new_partial(out, scenario.stem, hooks.folder_name)) as partial_dir:
+        hooks.setting_up()
         files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
         files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, scenario, metadata, workers=workers, executor=executor,
-                     progress=progress)
+                     progress=progress, engine=engine, hooks=hooks)
 
 
 def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = None,
                seed: int | None = None, chunk_size: int | None = None, workers: int = 1,
                progress: bool = False, argv: list[str] | None = None,
-               executor: Executor | None = None):
+               executor: Executor | None = None, engine: Engine | None = None,
+               hooks: RunHooks = NO_HOOKS):
     """Finish an interrupted :func:`run_to_folder`, computing only its missing chunks.
 
     The scenario, seed, runs and chunk size are those recorded in the folder; any of them also
@@ -309,7 +324,7 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
                    chunk_size=metadata["chunk_size"])
     note_resumed(partial_dir, metadata, argv)
     return _complete(partial_dir, recorded, metadata, workers=workers, executor=executor,
-                     progress=progress)
+                     progress=progress, engine=engine, hooks=hooks)
 
 
 def note_resumed(partial_dir: Path, metadata: dict, argv: list[str] | None) -> None:
@@ -344,29 +359,58 @@ def _check_same(metadata: dict, recorded, **given) -> None:
 
 
 def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
-              executor: Executor | None, progress: bool):
+              executor: Executor | None, progress: bool, engine: Engine | None,
+              hooks: RunHooks):
     """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
-    from sim.results import folder as files
     from sim.results.results import load_results
 
     runs, seed = metadata["runs"], metadata["seed"]
     tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
-    executor = executor or local_executor(workers)
+    executor, engine = executor or local_executor(workers), engine or default_engine()
+    how = {"workers": workers, "executor": executor, "progress": progress, "hooks": hooks}
+    with interruptions_kept(partial_dir, "run"):
+        if len(tasks) == 1:
+            chunks = _kept_in_memory(partial(_simulate_task, engine, scenario, seed), tasks,
+                                     **how)
+        else:
+            chunks = _stored(partial_dir, engine, scenario, seed, tasks, **how)
+        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks)
+        final = finish_folder(partial_dir, hooks)
+    return load_results(final)
+
+
+def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
+                    executor: Executor, progress: bool, hooks: RunHooks) -> list[tuple]:
+    """Simulate a run of one chunk and keep it in memory: storing it in the ``.partial``
+    folder would spare ``--resume`` only re-simulating it, which costs no more than writing
+    and reading it back. Returns ``[(replicates, daily_sums)]``."""
+    kept = []
+
+    def keep(task: ChunkTask, chunk) -> None:
+        kept.append((chunk.replicates, chunk.daily_sums))
+        hooks.chunk_done(task.index)
+
+    run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
+    return kept
+
+
+def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[ChunkTask], *,
+            workers: int, executor: Executor, progress: bool, hooks: RunHooks) -> Iterator:
+    """Simulate the chunks ``partial_dir`` lacks, storing each as it arrives; return the
+    stored chunks, read one at a time in plan order: ``(replicates, daily_sums)``."""
+    from sim.results import folder as files
+
     if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
-        work, save = partial(_save_task, _engine(), scenario, seed, partial_dir.resolve()), None
+        work, save = partial(_save_task, engine, scenario, seed, partial_dir.resolve()), None
     else:  # the rows come back here (a cluster need not see this disk)
-        work = partial(_simulate_task, _engine(), scenario, seed)
+        work = partial(_simulate_task, engine, scenario, seed)
 
         def save(task: ChunkTask, chunk) -> None:
             files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
 
-    with interruptions_kept(partial_dir, "run"):
-        run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
-                          progress=progress)
-        _assemble(partial_dir, tasks, scenario.stem, runs)
-        fault("before-rename")
-        final = files.finish(partial_dir)
-    return load_results(final)
+    run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
+                      progress=progress, hooks=hooks)
+    return (files.read_chunk(partial_dir, task.index) for task in tasks)
 
 
 def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
@@ -380,11 +424,11 @@ def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: C
 
 def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
                       save: Callable | None, *, workers: int, executor: Executor | None,
-                      progress: bool) -> None:
+                      progress: bool, hooks: RunHooks) -> None:
     """Simulate the tasks whose chunk ``partial_dir`` does not hold yet; ``save`` each result
     (in this process, in task order) as it arrives, unless ``fn`` stored it itself (``save``
     None). The one chunk store of run, compare and sweep: chunk files in
-    ``<partial>/chunks/``, the ``NEGSIM_FAULT`` hook after each chunk."""
+    ``<partial>/chunks/``, ``hooks.chunk_done`` after each chunk."""
     from sim.results import folder as files
 
     finished = files.finished_chunks(partial_dir)
@@ -393,35 +437,43 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
     def on_result(task, result) -> None:
         if save is not None:
             save(task, result)
-        fault(f"after-chunk:{task.index}")
+        hooks.chunk_done(task.index)
 
     total = sum(task.count for task in tasks)
     run_chunks(fn, todo, on_result, workers=workers, executor=executor, progress=progress,
                total=total, done=total - sum(task.count for task in todo))
 
 
-def _assemble(partial_dir: Path, tasks: list[ChunkTask], stem: str, runs: int) -> None:
-    """Stream the chunk files into the replicate tables; write the summary and daily means."""
+def _assemble(partial_dir: Path, tasks: list[ChunkTask], chunks: Iterable[tuple], stem: str,
+              runs: int, hooks: RunHooks) -> None:
+    """Stream the chunks (``(replicates, daily_sums)`` in plan order) into the replicate
+    tables; write the summary and daily means."""
     from sim.results import folder as files
 
     tally = Tally()
     with files.ReplicateWriter(partial_dir, runs) as writer:
-        for task in tasks:
-            replicates, daily_sums = files.read_chunk(partial_dir, task.index)
+        for task, (replicates, daily_sums) in zip(tasks, chunks, strict=True):
             if len(replicates) != task.count or (
                     replicates["replicate"].iloc[0] != task.first_replicate):
                 raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "
                                    f"replicates {task.first_replicate}+{task.count}")
             writer.write(replicates)
             tally.add(replicates, daily_sums)
+    hooks.assembling()
     files.write_summary(partial_dir, tally.summary(stem))
     files.write_daily(partial_dir, tally.daily())
 
 
-def fault(point: str) -> None:
-    """Test hook: interrupt at ``point`` when ``NEGSIM_FAULT`` names it."""
-    if os.environ.get("NEGSIM_FAULT") == point:
-        raise KeyboardInterrupt(f"NEGSIM_FAULT={point}")
+def finish_folder(partial_dir: Path, hooks: RunHooks) -> Path:
+    """Rename a ``.partial`` folder whose every table is written, then drop its chunk files;
+    return the finished folder. The last step of run, compare and sweep."""
+    from sim.results import folder as files
+
+    hooks.before_rename()
+    final = files.rename_finished(partial_dir)
+    hooks.after_rename()
+    files.remove_chunks(final)
+    return final
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from sim.errors import UserError
 from sim.experiment import run as runs_
 from sim.experiment.design import Axis, dimensions, point_count, points_table
 from sim.experiment.executor import Executor
+from sim.experiment.hooks import NO_HOOKS, RunHooks
 from sim.experiment.sweepfile import SweepFile, read_sweep_file
 from sim.scenario.loader import local_scenarios, local_sweeps, shipped_scenarios, shipped_sweeps
 from sim.scenario.problems import Problem, ScenarioError
@@ -366,11 +367,13 @@ def _output_name(metric: str, category: str) -> str:
 
 def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
               executor: Executor | None = None, chunk_size: int | None = None,
-              progress: bool = False, argv: list[str] | None = None):
+              progress: bool = False, argv: list[str] | None = None,
+              engine: runs_.Engine | None = None, hooks: RunHooks = NO_HOOKS):
     """Run ``sweep``, streaming to ``<out>/<sweep stem>/<stamp>-<hex>/``; return its
     :class:`~sim.results.sweep.SweepResults`.
 
-    Every point and group is checked before any folder is created.
+    Every point and group is checked before any folder is created. The options are those of
+    :func:`~sim.experiment.run.run_to_folder`.
 
     Example:
         >>> run_sweep(load_sweep("scenarios/sweeps/trust-vs-monitoring.yaml"))  # doctest: +SKIP
@@ -391,19 +394,21 @@ def run_sweep(sweep: Sweep, *, out: str | Path = "results", workers: int = 1,
         per_replicate=[a.path for a in sweep.axes if a.path in sweep.per_replicate],
         points=len(points), groups=len(group_list), samples=spec.samples, runs=spec.runs,
         seed=spec.seed, outputs=list(spec.outputs), chunk_size=chunk_size)
-    with files.set_up(files.new_partial(out, sweep.stem)) as partial_dir:
+    with files.set_up(files.new_partial(out, sweep.stem, hooks.folder_name)) as partial_dir:
+        hooks.setting_up()
         files.write_text(partial_dir, "sweep.yaml", sweep.text)
         files.write_scenario(partial_dir, sweep.base.validate().model_dump(mode="json"))
         tables.write_design(partial_dir, points, unit,
                             [a.path for a in dimensions(list(sweep.axes))])
         files.write_metadata(partial_dir, metadata)
     return _complete(partial_dir, sweep, points, unit, group_list, metadata, workers=workers,
-                     executor=executor, progress=progress)
+                     executor=executor, progress=progress, engine=engine, hooks=hooks)
 
 
 def resume_sweep(partial_dir: str | Path, *, workers: int = 1,
                  executor: Executor | None = None, progress: bool = False,
-                 argv: list[str] | None = None):
+                 argv: list[str] | None = None, engine: runs_.Engine | None = None,
+                 hooks: RunHooks = NO_HOOKS):
     """Finish an interrupted :func:`run_sweep`, computing only the chunks it lacks (the sweep,
     base scenario and points are those saved in the folder)."""
     from sim.results import folder as files
@@ -422,31 +427,33 @@ def resume_sweep(partial_dir: str | Path, *, workers: int = 1,
     points, unit = tables.read_design(partial_dir)
     runs_.note_resumed(partial_dir, metadata, argv)
     return _complete(partial_dir, sweep, points, unit, groups(sweep, points), metadata,
-                     workers=workers, executor=executor, progress=progress)
+                     workers=workers, executor=executor, progress=progress, engine=engine,
+                     hooks=hooks)
 
 
 def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group_list,
-              metadata: dict, *, workers: int, executor: Executor | None, progress: bool):
+              metadata: dict, *, workers: int, executor: Executor | None, progress: bool,
+              engine: runs_.Engine | None, hooks: RunHooks):
     from sim.results import folder as files
     from sim.results import sweep as tables
 
     spec = sweep.spec
     tasks = plan_tasks(group_list, spec.runs, metadata["chunk_size"])
-    work = partial(simulate_task, runs_._engine(), spec.seed, spec.runs)
+    work = partial(simulate_task, engine or runs_.default_engine(), spec.seed, spec.runs)
 
     def save(task: SweepTask, counts: pd.DataFrame) -> None:
         files.write_chunk_parts(partial_dir, task.index, {"": counts})
 
     with runs_.interruptions_kept(partial_dir, "sweep"):
         runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
-                                executor=executor, progress=progress)
+                                executor=executor, progress=progress, hooks=hooks)
         counts = _add_up(partial_dir, tasks, len(points), spec.runs)
         table = tables.points_with_shares(points, counts, list(spec.outputs))
         indices, notes = _sensitivity(sweep, unit, table)
         metadata["warnings"] = notes
+        hooks.assembling()
         tables.write_results(partial_dir, table, indices, metadata)
-        runs_.fault("before-rename")
-        final = files.finish(partial_dir)
+        final = runs_.finish_folder(partial_dir, hooks)
     return tables.load_sweep_results(final)
 
 

@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -48,18 +48,24 @@ FILES = ("metadata.json", "scenario.yaml", "summary.json", "summary.csv",
 # -- folders -----------------------------------------------------------------------------
 
 
-def new_partial(out: str | Path, name: str, attempts: int = 50) -> Path:
-    """Create ``<out>/<name>/<UTC stamp>-<4 random hex>.partial`` and return it.
+def stamped_name() -> str:
+    """A results folder's name: ``<UTC stamp>-<4 random hex>``, e.g. ``20250514-120000-beef``."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def new_partial(out: str | Path, name: str, folder_name: Callable[[], str] = stamped_name,
+                attempts: int = 50) -> Path:
+    """Create ``<out>/<name>/<folder_name()>.partial`` and return it.
 
     Two runs started in the same second get different random suffixes; creating the folder
-    with ``exist_ok=False`` makes a clash an error we retry rather than a shared folder.
+    with ``exist_ok=False`` makes a clash an error we retry, with a new name, rather than a
+    shared folder.
     """
     parent = Path(out) / name
     with writing(parent):
         parent.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
         for _ in range(attempts):
-            final = parent / f"{stamp}-{secrets.token_hex(2)}"
+            final = parent / folder_name()
             if final.exists():
                 continue
             partial = final.with_name(final.name + PARTIAL_SUFFIX)
@@ -127,12 +133,16 @@ def _check_model_version(folder: Path) -> None:
                         f"start a new run")
 
 
-def finish(partial: Path) -> Path:
-    """Rename a complete ``.partial`` folder to its final name and drop its chunk files."""
+def rename_finished(partial: Path) -> Path:
+    """Give a complete ``.partial`` folder its final name (then :func:`remove_chunks`)."""
     final = final_path(partial)
     partial.rename(final)
-    shutil.rmtree(final / CHUNKS, ignore_errors=True)
     return final
+
+
+def remove_chunks(folder: Path) -> None:
+    """Drop the chunk files of a finished folder (only ``--resume`` needed them)."""
+    shutil.rmtree(folder / CHUNKS, ignore_errors=True)
 
 
 def prepare_empty(folder: str | Path) -> Path:

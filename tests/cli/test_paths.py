@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 import typer
-from fakes import BASELINE, fake_engine  # noqa: F401 (fixture)
+from fakes import BASELINE
 from typer.testing import CliRunner
 
 from sim.cli import app, paths
+from sim.cli.experiments import Machinery
 from sim.scenario.loader import shipped_folder, shipped_scenarios
 
 runner = CliRunner()
@@ -209,7 +210,6 @@ def test_every_kind_is_used_by_some_command():
 
 
 @pytest.mark.parametrize(("command", "name", "case"), cases())
-@pytest.mark.usefixtures("fake_engine")
 def test_a_bad_path_is_one_line_exit_2_and_writes_nothing(place, monkeypatch, command, name,
                                                           case):
     import sim.view.server
@@ -260,16 +260,16 @@ def test_what_os_access_refuses_is_refused_in_one_line(place, monkeypatch, kind,
     ["docs", "--out", "/proc/negsim-test.md"],
     ["report", FINISHED, "--out", "/proc/negsim-test.html"],
 ], ids=["run", "new", "schema", "docs", "report"])
-@pytest.mark.usefixtures("fake_engine")
-def test_a_place_the_system_refuses_is_one_line_too(place, args):
+def test_a_place_the_system_refuses_is_one_line_too(place, fake_engine, args):
     """/proc looks writable to os.access when running as root (as CI does), and refuses
     anyway: the real error is caught where the file is written."""
     if args[0] == "report":  # a results folder complete enough to render
-        runner.invoke(app, ["run", str(BASELINE), "--runs", "5", "--no-plots", "--out", "made"])
+        runner.invoke(app, ["run", str(BASELINE), "--runs", "5", "--no-plots", "--out", "made"],
+                      obj=Machinery(engine=fake_engine))
         made = next((place / "made" / "istanbul-2025").iterdir())
         args = [args[0], str(made), *args[2:]]
     before = snapshot(place)
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args, obj=Machinery(engine=fake_engine))
     assert result.exit_code == 2, result.output
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert "/proc/negsim-test" in result.stderr and "Traceback" not in result.output

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from fakes import BASELINE, engine, fake_engine, real_engine_available  # noqa: F401 (fixtures)
+from fakes import BASELINE, real_engine_available
+from faults import Interrupt
 from typer.testing import CliRunner
 
 import sim
 from sim.cli import app, main
+from sim.cli.experiments import Machinery
+from sim.experiment.hooks import NO_HOOKS, RunHooks
 
 runner = CliRunner()
+TESTS = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -24,17 +29,17 @@ def in_tmp(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def invoke(*args: str):
-    return runner.invoke(app, list(args))
+def invoke(*args: str, engine=None, hooks: RunHooks = NO_HOOKS):
+    """``negsim ARGS`` in this process, simulating with ``engine`` (None: the model)."""
+    return runner.invoke(app, list(args), obj=Machinery(engine=engine, hooks=hooks))
 
 
 def _run_folders(root: Path) -> list[Path]:
     return sorted((root / "results" / "istanbul-2025").iterdir())
 
 
-@pytest.mark.usefixtures("engine")
-def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "300", "--chunk-size", "100")
+def test_run_prints_the_tables_and_where_it_wrote(in_tmp, engine):
+    result = invoke("run", str(BASELINE), "--runs", "300", "--chunk-size", "100", engine=engine)
     assert result.exit_code == 0, result.output
     for text in ("300 runs, seed 20250514", "30-day ceasefire agreed and held", "95% interval",
                  "Vladimir Putin (Russia)", "Donald Trump (United States)",
@@ -49,29 +54,26 @@ def test_run_prints_the_tables_and_where_it_wrote(in_tmp):
     assert meta["argv"][0] == "negsim"
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_quiet_prints_only_the_folder(in_tmp):
+def test_quiet_prints_only_the_folder(in_tmp, fake_engine):
     result = invoke("run", str(BASELINE), "--runs", "20", "--quiet", "--out", "elsewhere",
-                    "--no-plots")
+                    "--no-plots", engine=fake_engine)
     assert result.exit_code == 0
     (folder,) = (in_tmp / "elsewhere" / "istanbul-2025").iterdir()
     assert result.stdout == f"Results written to elsewhere/istanbul-2025/{folder.name}/\n"
     assert not (folder / "figures").exists()
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_random_seed_is_printed_and_recorded(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "10", "--seed", "random")
+def test_random_seed_is_printed_and_recorded(in_tmp, fake_engine):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--seed", "random", engine=fake_engine)
     assert result.exit_code == 0
     (folder,) = _run_folders(in_tmp)
     seed = json.loads((folder / "metadata.json").read_text())["seed"]
     assert 0 <= seed < 2**63 and f"seed {seed})" in result.stdout
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_set_overrides_reach_the_saved_scenario_the_title_and_the_metadata(in_tmp):
+def test_set_overrides_reach_the_saved_scenario_the_title_and_the_metadata(in_tmp, fake_engine):
     result = invoke("run", str(BASELINE), "--runs", "10", "--set", "trust.ukraine.russia=0.25",
-                    "--set", "actors.usa.monitoring = 0.9", "--no-plots")
+                    "--set", "actors.usa.monitoring = 0.9", "--no-plots", engine=fake_engine)
     assert result.exit_code == 0, result.output
     (folder,) = _run_folders(in_tmp)  # the folder is named after the scenario, as without --set
     assert "russia: 0.25" in (folder / "scenario.yaml").read_text()
@@ -82,25 +84,23 @@ def test_set_overrides_reach_the_saved_scenario_the_title_and_the_metadata(in_tm
     assert overrides == ["trust.ukraine.russia=0.25", "actors.usa.monitoring = 0.9"]
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_a_run_without_set_records_no_overrides(in_tmp):
-    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+def test_a_run_without_set_records_no_overrides(in_tmp, fake_engine):
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots", engine=fake_engine)
     assert result.stdout.startswith("Istanbul talks, 15 May 2025 (baseline)  (istanbul-2025")
     (folder,) = _run_folders(in_tmp)
     assert json.loads((folder / "metadata.json").read_text())["overrides"] == []
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_an_interruption_while_the_folder_is_set_up_leaves_nothing_behind(in_tmp, monkeypatch):
-    """Ctrl-C between creating the .partial folder and writing its metadata: a folder that
-    could not be resumed is not left behind (issue 11, item 5)."""
-    import sim.results.folder
-
-    def interrupted(*args, **kwargs):
+class InterruptedWhileSettingUp(RunHooks):
+    def setting_up(self) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sim.results.folder, "write_metadata", interrupted)
-    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots")
+
+def test_an_interruption_while_the_folder_is_set_up_leaves_nothing_behind(in_tmp, fake_engine):
+    """Ctrl-C between creating the .partial folder and writing its metadata: a folder that
+    could not be resumed is not left behind (issue 11, item 5)."""
+    result = invoke("run", str(BASELINE), "--runs", "10", "--no-plots", engine=fake_engine,
+                    hooks=InterruptedWhileSettingUp())
     assert (result.exit_code, result.stderr) == (130, "interrupted\n")
     assert list((in_tmp / "results" / "istanbul-2025").iterdir()) == []
 
@@ -123,14 +123,13 @@ BAD_INPUT = {
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
-@pytest.mark.usefixtures("fake_engine")
-def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, args, message):
+def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, fake_engine, args, message):
     (in_tmp / "bad.yaml").write_text("title: [unclosed\n")
     (in_tmp / "odd.yaml").write_text(BASELINE.read_text() + "\nsurprise: 1\n")
     (in_tmp / "x.partial").mkdir()
     scenario = [] if any(a.endswith(".yaml") for a in args) or "--resume" in args or not args \
         else [str(BASELINE)]
-    result = invoke("run", *scenario, *args)
+    result = invoke("run", *scenario, *args, engine=fake_engine)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -139,19 +138,17 @@ def test_bad_input_is_one_line_exit_2_and_creates_nothing(in_tmp, args, message)
     assert not (in_tmp / "results").exists() and not (in_tmp / "o").exists()
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_interrupted_run_names_its_folder_and_resumes(in_tmp, monkeypatch):
-    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:1")
-    result = invoke("run", str(BASELINE), "--runs", "40", "--chunk-size", "10")
+def test_interrupted_run_names_its_folder_and_resumes(in_tmp, fake_engine):
+    result = invoke("run", str(BASELINE), "--runs", "40", "--chunk-size", "10",
+                    engine=fake_engine, hooks=Interrupt(after_chunk=1))
     assert result.exit_code == 130
     (partial,) = _run_folders(in_tmp)
     relative = f"results/istanbul-2025/{partial.name}"
     assert result.stderr == (f"interrupted; finished chunks kept in {relative}; "
                              f"continue with: negsim run --resume {relative}\n")
-    monkeypatch.delenv("NEGSIM_FAULT")
-    result = invoke("run", "--resume", relative, "--runs", "41")
+    result = invoke("run", "--resume", relative, "--runs", "41", engine=fake_engine)
     assert result.exit_code == 2 and "runs is 41" in result.stderr
-    result = invoke("run", "--resume", relative)
+    result = invoke("run", "--resume", relative, engine=fake_engine)
     assert result.exit_code == 0, result.output
     assert f"Results written to {relative.removesuffix('.partial')}/" in result.stdout
     result = invoke("run", "--resume", relative.removesuffix(".partial"))
@@ -170,9 +167,9 @@ def test_version_and_every_help_ends_with_an_example():
 # -- main(): the console script's own handling ------------------------------------------------
 
 
-def _main_exit(args: list[str], capsys) -> tuple[int, str, str]:
+def _main_exit(args: list[str], capsys, machinery=None) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as done:
-        main(args)
+        main(args, machinery)
     out, err = capsys.readouterr()
     return done.value.code, out, err
 
@@ -185,20 +182,21 @@ def test_main_turns_usage_errors_into_one_line(capsys):
     assert code == 2 and err.startswith("error: No such option")
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_main_exit_codes(in_tmp, capsys, monkeypatch):
+def test_main_exit_codes(in_tmp, capsys, fake_engine):
+    fake = Machinery(engine=fake_engine)
+    interrupted = Machinery(engine=fake_engine, hooks=Interrupt(before_rename=True))
     assert _main_exit(["--version"], capsys)[0] == 0
-    assert _main_exit(["run", str(BASELINE), "--runs", "5", "-q"], capsys)[0] == 0
-    assert _main_exit(["run", str(BASELINE), "--runs", "0"], capsys)[0] == 2
-    monkeypatch.setenv("NEGSIM_FAULT", "before-rename")
-    assert _main_exit(["run", str(BASELINE), "--runs", "5"], capsys)[0] == 130
+    assert _main_exit(["run", str(BASELINE), "--runs", "5", "-q"], capsys, fake)[0] == 0
+    assert _main_exit(["run", str(BASELINE), "--runs", "0"], capsys, fake)[0] == 2
+    assert _main_exit(["run", str(BASELINE), "--runs", "5"], capsys, interrupted)[0] == 130
 
 
 # -- the real process --------------------------------------------------------------------------
 
 
-def _negsim(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
+def _negsim(*args: str, cwd: Path, module: str = "sim",
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120, env=env)
 
 
@@ -212,12 +210,14 @@ def test_python_m_sim_reports_bad_input_without_traceback(tmp_path):
 
 
 @pytest.mark.skipif(not real_engine_available(), reason="needs the real engine in a subprocess")
-def test_python_m_sim_interruption_exit_code(tmp_path):
-    import os
-
-    env = os.environ | {"NEGSIM_FAULT": "after-chunk:0"}
+def test_a_real_process_interrupted_exits_130_and_python_m_sim_resumes(tmp_path):
+    """Interrupted after chunk 0 in a real process (negsim's command line with the fault, run
+    by ``tests/negsim_with_faults.py``), then resumed by ``python -m sim``."""
+    env = os.environ | {"TEST_FAULT": "interrupt-after-chunk:0",
+                        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get(
+                            "PYTHONPATH", "")]).rstrip(os.pathsep)}
     done = _negsim("run", "istanbul-2025", "--runs", "20", "--chunk-size", "10", cwd=tmp_path,
-                   env=env)
+                   module="negsim_with_faults", env=env)
     assert done.returncode == 130 and "continue with: negsim run --resume" in done.stderr
     (partial,) = (tmp_path / "results" / "istanbul-2025").iterdir()
     done = _negsim("run", "--resume", str(partial.relative_to(tmp_path)), "-q", cwd=tmp_path)

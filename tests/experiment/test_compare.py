@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from faults import Interrupt
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -95,12 +96,11 @@ def test_results_folder_layout(comparison, tmp_path):
     assert set(daily["scenario"]) == {"istanbul-2025", "trump-joins"}
 
 
-def test_resume_after_a_fault_gives_identical_tables(pair, comparison, tmp_path, monkeypatch):
-    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:0")
+def test_resume_after_an_interruption_gives_identical_tables(pair, comparison, tmp_path):
     with pytest.raises(RunInterrupted) as stopped:
-        comparing.compare(list(pair), runs=4000, seed=SEED, out=tmp_path, chunk_size=1500)
+        comparing.compare(list(pair), runs=4000, seed=SEED, out=tmp_path, chunk_size=1500,
+                          hooks=Interrupt(after_chunk=0))
     assert "negsim compare --resume" in str(stopped.value)
-    monkeypatch.delenv("NEGSIM_FAULT")
     resumed = comparing.resume_compare(stopped.value.partial_dir)
     for name in ("shares.csv", "differences.csv", "daily.csv", "parameters.csv"):
         assert (resumed.path / name).read_bytes() == (comparison.path / name).read_bytes()

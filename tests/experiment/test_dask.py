@@ -1,24 +1,21 @@
 """--dask ADDRESS: the same chunks on a real Dask cluster give the same numbers as locally.
 
-The fixture starts a real ``dask scheduler`` and two ``dask worker`` processes (one thread
-each, no dashboard) on free 127.0.0.1 ports, from this virtual environment (so the workers
-import this checkout's ``sim``), and stops them afterwards. Without the ``distributed``
-package the tests are skipped on a developer's machine but FAIL in CI (``CI=true``).
+The cluster is ``tests/conftest.py``'s ``dask_cluster``: a real ``dask scheduler`` and two
+``dask worker`` processes (one thread each) on free 127.0.0.1 ports, from this virtual
+environment (so the workers import this checkout's ``sim``), stopped afterwards. Without the
+``distributed`` package the tests are skipped on a developer's machine but FAIL in CI
+(``CI=true``).
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from dask_cluster import distributed_or_fail
+from ports import free_port
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -26,67 +23,11 @@ from sim.errors import UserError
 from sim.experiment.run import plan_chunks, simulate
 from sim.scenario.loader import load_scenario
 
-REPO = Path(__file__).resolve().parents[2]
-START_SECONDS = 90
-
-
-def _distributed_or_fail():
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        message = "dask.distributed is not installed (pip install -e '.[test]')"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + ": the Dask tests must run in CI")
-        pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _dask_command() -> list[str]:
-    script = Path(sys.executable).with_name("dask")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dask"]
-
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """The address of a scheduler with two single-threaded workers on 127.0.0.1."""
-    _distributed_or_fail()
-    from distributed import Client
-
-    logs = tmp_path_factory.mktemp("dask")
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = os.environ | {"PYTHONPATH": str(REPO)}
-    dask = _dask_command()
-    commands = [[*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                 "--no-dashboard"]]
-    commands += [[*dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-nanny",
-                  "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{i}"] for i in (1, 2)]
-    processes = []
-    try:
-        for i, command in enumerate(commands):
-            log = open(logs / f"{i}.log", "w")  # noqa: SIM115 - closed with the process
-            processes.append((subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
-                                               stderr=subprocess.STDOUT), log))
-            if i == 0:
-                time.sleep(1.0)  # let the scheduler bind before the workers dial it
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=START_SECONDS)
-        yield address
-    finally:
-        for process, log in reversed(processes):
-            process.terminate()
-        for process, log in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
+def cluster(dask_cluster) -> str:
+    """The scheduler's address."""
+    return dask_cluster.address
 
 
 @pytest.fixture
@@ -179,9 +120,9 @@ def test_results_come_back_in_task_order(executor):
 
 
 def test_an_unreachable_scheduler_is_a_user_error():
-    _distributed_or_fail()
+    distributed_or_fail()
     from sim.experiment.dask_executor import DaskCluster
 
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     with pytest.raises(UserError, match="cannot reach the Dask scheduler"):
         list(DaskCluster(address, timeout="2s").map_chunks(len, plan_chunks(2, 1)))

@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from faults import Interrupt
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.cli.experiments import Machinery
 from sim.errors import UserError
 from sim.experiment import sweep as sweeps
 from sim.experiment.run import RunInterrupted, simulate
@@ -172,16 +174,15 @@ def test_results_folder_layout(tmp_path):
     assert (result.path / "sweep.yaml").read_text() == (tmp_path / "sweep.yaml").read_text()
 
 
-def test_resume_after_a_fault_gives_identical_points(tmp_path, monkeypatch):
+def test_resume_after_an_interruption_gives_identical_points(tmp_path):
     sweep = sweeps.load_sweep(write(tmp_path, GRID))
     whole = sweeps.run_sweep(sweep, out=tmp_path / "a", chunk_size=250)
-    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:1")
     with pytest.raises(RunInterrupted) as stopped:
-        sweeps.run_sweep(sweep, out=tmp_path / "b", chunk_size=250)
+        sweeps.run_sweep(sweep, out=tmp_path / "b", chunk_size=250,
+                         hooks=Interrupt(after_chunk=1))
     assert "negsim sweep --resume" in str(stopped.value)
     partial = stopped.value.partial_dir
     assert len(list((partial / "chunks").glob("*.parquet"))) == 2
-    monkeypatch.delenv("NEGSIM_FAULT")
     resumed = sweeps.resume_sweep(partial)
     assert (resumed.path / "points.csv").read_bytes() == (whole.path / "points.csv").read_bytes()
     assert resumed.metadata["resumed"]
@@ -275,12 +276,10 @@ def test_schema_file_is_generated_from_the_config():
 def test_cli_interrupted_sweep_names_its_folder_and_resumes(tmp_path, monkeypatch):
     write(tmp_path, GRID)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NEGSIM_FAULT", "after-chunk:0")
     args = ["sweep", "sweep.yaml", "--workers", "1", "--chunk-size", "400"]
-    stopped = CliRunner().invoke(app, args)
+    stopped = CliRunner().invoke(app, args, obj=Machinery(hooks=Interrupt(after_chunk=0)))
     assert stopped.exit_code == 130 and "negsim sweep --resume" in stopped.stderr
     [partial] = (tmp_path / "results" / "sweep").glob("*.partial")
-    monkeypatch.delenv("NEGSIM_FAULT")
     resumed = CliRunner().invoke(app, ["sweep", "--resume", str(partial), "--workers", "1"])
     assert resumed.exit_code == 0, resumed.output
     assert not partial.exists() and partial.with_suffix("").is_dir()

@@ -1,11 +1,20 @@
-"""The reliability suite's tally: what was fuzzed, interrupted and injected, printed at the end
-of the run (docs/reliability.md quotes it); and the uninterrupted sweep and compare that the
-interruption and worker-loss tests compare their resumed results with."""
+"""Fixtures of the reliability suite: the tally printed at the end of the run, a folder holding
+the sweep file, and the uninterrupted sweep and compare that the interruption and worker-loss
+tests compare their resumed results with.
+
+Helpers, one concept each: ``processes`` (negsim in a real process, with a fault),
+``folders`` (checks of results folders), ``located`` (the shape of a refusal), ``workloads``
+(the sweep and compare that are interrupted), ``tally`` (the counts). The faults themselves
+are in ``tests/faults.py``, the Dask cluster in ``tests/dask_cluster.py``.
+"""
 
 from pathlib import Path
 
 import pytest
-from reliability_support import COMPARE_ARGS, COUNTS, SWEEP_ARGS, negsim, run_folders, sweep_folder
+from folders import run_folders
+from processes import negsim
+from tally import COUNTS
+from workloads import COMPARE_ARGS, SWEEP, SWEEP_ARGS, SWEEP_FILE
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -16,10 +25,23 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{name}: {COUNTS[name]}")
 
 
+def write_sweep_file(folder: Path) -> Path:
+    """Write the sweep file into ``folder`` (every test uses the same name, hence the same
+    stem) and return the folder."""
+    (folder / SWEEP_FILE).write_text(SWEEP, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def sweep_cwd(tmp_path) -> Path:
+    """A temporary folder holding the sweep file, to run ``negsim sweep`` in."""
+    return write_sweep_file(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def sweep_reference(tmp_path_factory) -> Path:
-    """``negsim sweep`` of reliability_support's SWEEP, uninterrupted, one process."""
-    cwd = sweep_folder(tmp_path_factory.mktemp("sweep-reference"))
+    """``negsim sweep`` of the workloads' SWEEP, uninterrupted, one process."""
+    cwd = write_sweep_file(tmp_path_factory.mktemp("sweep-reference"))
     done = negsim(*SWEEP_ARGS, "--workers", "1", cwd=cwd)
     assert done.returncode == 0, done.stderr
     (folder,) = run_folders(cwd / "results")

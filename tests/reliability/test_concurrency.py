@@ -1,15 +1,17 @@
 """Two ``negsim run`` processes writing into the same ``--out`` at the same moment.
 
-To make them clash for certain rather than by luck, both processes are given the same clock
-and the same first random suffix (``reliability_support``'s ``same-name``), so both try to
-create ``<out>/istanbul-2025/20250514-120000-beef.partial`` while the other is running. Each
+To make them clash for certain rather than by luck, both processes are given the same first
+folder name to try (the ``same-name`` fault, ``tests/faults.py``), so both try to create
+``<out>/istanbul-2025/20250514-120000-beef.partial`` while the other is running. Each
 must end with its own complete folder whose rows are exactly its own seed's.
 """
 
 from __future__ import annotations
 
 import pytest
-from reliability_support import COUNTS, assert_no_false_complete, run_folders, start
+from folders import assert_no_false_complete, run_folders
+from processes import start
+from tally import COUNTS
 
 import sim
 from sim.results.results import load_results

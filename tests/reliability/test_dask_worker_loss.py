@@ -1,13 +1,13 @@
 """A Dask worker killed (SIGKILL) in the middle of ``negsim sweep --dask``.
 
-The cluster is real: a ``dask scheduler`` and two ``dask worker`` processes (one thread each,
-each under its nanny, which restarts a killed worker as in a real deployment) on free
-127.0.0.1 ports, from this virtual environment. The scheduler runs with
-``distributed.scheduler.allowed-failures: 0``, so that every worker death reaches negsim's own
-retry in ``DaskCluster`` (with Dask's default of 3 the scheduler would quietly reschedule the
-chunk itself, and negsim's code would not be exercised).
+The cluster is real (``tests/conftest.py``'s ``dask_cluster``): a ``dask scheduler`` and two
+``dask worker`` processes (one thread each, each under its nanny, which restarts a killed
+worker as in a real deployment) on free 127.0.0.1 ports, from this virtual environment. The
+scheduler runs with ``distributed.scheduler.allowed-failures: 0``, so that every worker death
+reaches negsim's own retry in ``DaskCluster`` (with Dask's default of 3 the scheduler would
+quietly reschedule the chunk itself, and negsim's code would not be exercised).
 
-The kill is placed, not timed: ``reliability_support``'s ``hold`` fault makes the worker that
+The kill is placed, not timed: the ``hold`` fault (``tests/faults.py``) makes the worker that
 starts chunk K write its pid to a marker file and wait; the test checks that the pid is a
 child of one of its own nannies and sends it SIGKILL. What must hold: the sweep finishes with
 tables bit-identical to a local run (conftest's ``sweep_reference``), or, when the chunk keeps
@@ -27,45 +27,29 @@ from __future__ import annotations
 import re
 
 import pytest
-from reliability_support import (
-    COUNTS,
-    SWEEP_ARGS,
-    SWEEP_CHUNKS,
-    SWEEP_TABLES,
-    assert_no_false_complete,
-    dask_cluster,
-    distributed_or_fail,
-    kill_worker,
-    negsim,
-    run_folders,
-    same_bytes,
-    start,
-    sweep_folder,
-    wait_for_pid,
-)
+from dask_cluster import kill_worker
+from folders import assert_no_false_complete, run_folders, same_bytes
+from processes import negsim, start, wait_for_pid
+from tally import COUNTS
+from workloads import SWEEP_ARGS, SWEEP_CHUNKS, SWEEP_TABLES
 
 from sim.results import folder as files
 
 pytestmark = pytest.mark.timeout(150)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """``(address, nannies)`` of the cluster described above."""
-    distributed_or_fail()
-    logs = tmp_path_factory.mktemp("dask-logs")
-    with dask_cluster(logs, scheduler_env={
-            "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}) as running:
-        yield running
+def killed(pid: int, cluster) -> None:
+    kill_worker(pid, cluster)
+    COUNTS["worker failures injected"] += 1
 
 
 def test_a_worker_killed_in_chunk_3_is_replaced_and_the_tables_equal_a_local_run(
-        cluster, tmp_path, sweep_reference):
-    address, nannies = cluster
-    cwd = sweep_folder(tmp_path)
+        dask_cluster, tmp_path, sweep_cwd, sweep_reference):
+    cwd = sweep_cwd
     marker = tmp_path / "held"
-    process = start(*SWEEP_ARGS, "--dask", address, cwd=cwd, fault=f"hold:3:{marker}")
-    kill_worker(wait_for_pid(marker, process), nannies)
+    process = start(*SWEEP_ARGS, "--dask", dask_cluster.address, cwd=cwd,
+                    fault=f"hold:3:{marker}")
+    killed(wait_for_pid(marker, process), dask_cluster)
     process.wait(timeout=90)
     stderr = process.stderr.read()
     assert process.returncode == 0, stderr
@@ -79,19 +63,18 @@ def test_a_worker_killed_in_chunk_3_is_replaced_and_the_tables_equal_a_local_run
     assert list(tmp_path.glob("held.taken")), "chunk 3 was never held"
 
 
-def test_a_chunk_whose_workers_keep_dying_is_named_and_resumed(cluster, tmp_path,
-                                                             sweep_reference):
+def test_a_chunk_whose_workers_keep_dying_is_named_and_resumed(dask_cluster, tmp_path,
+                                                             sweep_cwd, sweep_reference):
     """Every worker that starts chunk 0 is killed: after negsim's 2 retries the sweep stops
     with ``ChunkFailed`` naming chunk 0 (chunk 0, so that no other chunk, whose worker may have
     died beside it, can be the first to run out of retries) and the folder to resume; the
     resume (locally) gives the local run's tables."""
-    address, nannies = cluster
-    cwd = sweep_folder(tmp_path)
+    address, cwd = dask_cluster.address, sweep_cwd
     attempts = tmp_path / "attempts"
     attempts.mkdir()
     process = start(*SWEEP_ARGS, "--dask", address, cwd=cwd, fault=f"hold-every:0:{attempts}")
     for attempt in range(3):  # the first try and negsim's 2 retries
-        kill_worker(wait_for_pid(attempts / f"attempt-{attempt}", process, 90), nannies)
+        killed(wait_for_pid(attempts / f"attempt-{attempt}", process, 90), dask_cluster)
     process.wait(timeout=90)
     stderr = process.stderr.read()
     assert process.returncode == 1, stderr

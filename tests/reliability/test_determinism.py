@@ -5,7 +5,9 @@ the in-memory tables; here it is the files a student gets.)"""
 from __future__ import annotations
 
 import pytest
-from reliability_support import COUNTS, RESULT_FILES, negsim, run_folders, same_bytes
+from folders import RESULT_FILES, run_folders, same_bytes
+from processes import negsim
+from tally import COUNTS
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from reliability_support import COUNTS, REPO, negsim, run_folders
+from folders import run_folders
+from processes import TESTS, negsim
+from tally import COUNTS
 
 import sim
 
@@ -45,8 +47,8 @@ def test_results_files_hold_no_absolute_path_of_the_machine(tmp_path, out):
                   env={"HOME": str(home)})
     assert done.returncode == 0, done.stderr
     (folder,) = run_folders(cwd / target)
-    secrets = [str(home), str(cwd), str(tmp_path), str(REPO), str(Path(sim.__file__).parent),
-               str(Path.home())]
+    secrets = [str(home), str(cwd), str(tmp_path), str(TESTS.parent),
+               str(Path(sim.__file__).parent), str(Path.home())]
     COUNTS["results folders searched for paths"] += 1
     assert leaks(folder, secrets) == []
     meta = json.loads((folder / "metadata.json").read_text())

@@ -25,7 +25,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_support import COUNTS, PROBLEM_LINE, check_loads_or_explains, environment
+from located import PROBLEM_LINE, check_loads_or_explains
+from processes import environment
+from tally import COUNTS
 
 from sim.scenario.loader import load_scenario_dict, shipped_scenarios
 
@@ -285,7 +287,7 @@ def test_negsim_validate_explains_broken_files_without_a_traceback(tmp_path):
     sample[-1].write_bytes(bytes(range(256)))
     done = subprocess.run([sys.executable, "-m", "sim", "validate", *map(str, sample)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env=environment(None, None, None))
+                          env=environment())
     COUNTS["inputs fuzzed through negsim validate"] += len(sample)
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr

@@ -18,7 +18,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from reliability_support import COUNTS, assert_located, environment
+from located import assert_located
+from processes import environment
+from tally import COUNTS
 
 from sim.scenario.loader import MAX_EXTENDS, load_scenario
 from sim.scenario.problems import ScenarioError
@@ -233,7 +235,7 @@ def _negsim(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.Compl
         resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 
     return subprocess.run([sys.executable, "-m", "sim", *args], cwd=tmp_path, text=True,
-                          capture_output=True, timeout=timeout, env=environment(None, None, None),
+                          capture_output=True, timeout=timeout, env=environment(),
                           preexec_fn=cap_memory)
 
 

@@ -1,9 +1,9 @@
 """Interrupting ``negsim run`` in a real process, at deterministic points, and resuming it.
 
-Every interruption is placed by a hook, never by timing: ``NEGSIM_FAULT`` (negsim's own:
-after chunk K is saved, just before the final rename), or a real SIGINT / SIGTERM sent once
-the process has reached a pause point of ``reliability_support`` (before chunk K, while the
-chunks are assembled, after the rename). After each: the exit code is 130 (SIGINT) or 143
+Every interruption is placed at a point of the run, never by timing (``tests/faults.py``): a
+Ctrl-C raised by the run's hooks (after chunk K is saved, just before the final rename), or a
+real SIGINT / SIGTERM sent once the process has reached a pause point (before chunk K, while
+the chunks are assembled, after the rename). After each: the exit code is 130 (SIGINT) or 143
 (SIGTERM), the message names the ``.partial`` folder and the command that continues it, no
 traceback, no folder that looks complete but is not, and ``--resume`` finishes with tables
 bit-identical to an uninterrupted run of the same settings.
@@ -18,15 +18,9 @@ import signal
 from pathlib import Path
 
 import pytest
-from reliability_support import (
-    COUNTS,
-    assert_no_false_complete,
-    negsim,
-    run_folders,
-    same_bytes,
-    start,
-    wait_for,
-)
+from folders import assert_no_false_complete, run_folders, same_bytes
+from processes import negsim, start, wait_for
+from tally import COUNTS
 
 from sim.results import folder as files
 
@@ -78,22 +72,22 @@ def resumed(partial: Path, cwd: Path, reference: Path, *, workers: str = "1") ->
     return final
 
 
-def test_negsim_fault_after_chunk_0_then_4_then_resume(tmp_path, reference):
+def test_ctrl_c_after_chunk_0_then_4_then_resume(tmp_path, reference):
     """Interrupted twice (the second time while resuming), then finished."""
-    first = negsim(*RUN, cwd=tmp_path, negsim_fault="after-chunk:0")
+    first = negsim(*RUN, cwd=tmp_path, fault="interrupt-after-chunk:0")
     partial = interrupted(first, tmp_path, 130)
     assert files.finished_chunks(partial) == {0}
     second = negsim("run", "--resume", str(partial.relative_to(tmp_path)), "--workers", "1",
-                    cwd=tmp_path, negsim_fault="after-chunk:4")  # one process: chunks in order
+                    cwd=tmp_path, fault="interrupt-after-chunk:4")  # one process: in order
     assert interrupted(second, tmp_path, 130) == partial
     assert files.finished_chunks(partial) == {0, 1, 2, 3, 4}
     final = resumed(partial, tmp_path, reference)
     assert len(files.read_metadata(final)["resumed"]) == 2
 
 
-def test_negsim_fault_before_rename_then_resume(tmp_path, reference):
-    partial = interrupted(negsim(*RUN, cwd=tmp_path, negsim_fault="before-rename"), tmp_path,
-                          130)
+def test_ctrl_c_before_rename_then_resume(tmp_path, reference):
+    partial = interrupted(negsim(*RUN, cwd=tmp_path, fault="interrupt-before-rename"),
+                          tmp_path, 130)
     assert files.finished_chunks(partial) == set(range(6))
     assert (partial / "replicates.parquet").exists()  # assembled, yet not renamed: still partial
     resumed(partial, tmp_path, reference)
@@ -103,7 +97,7 @@ def test_negsim_fault_before_rename_then_resume(tmp_path, reference):
                          ids=["SIGINT", "SIGTERM"])
 def test_a_real_signal_before_chunk_3(tmp_path, reference, signum, code):
     marker = tmp_path / "paused"
-    process = start(*RUN, cwd=tmp_path, fault=f"pause:30:{marker}")
+    process = start(*RUN, cwd=tmp_path, fault=f"pause:3:{marker}")
     wait_for(marker, process)
     process.send_signal(signum)
     process.wait(timeout=60)
@@ -114,7 +108,7 @@ def test_a_real_signal_before_chunk_3(tmp_path, reference, signum, code):
 
 def test_sigterm_while_the_chunks_are_assembled(tmp_path, reference):
     marker = tmp_path / "paused"
-    process = start(*RUN, cwd=tmp_path, fault=f"pause-in:write_summary:{marker}")
+    process = start(*RUN, cwd=tmp_path, fault=f"pause-assembling:{marker}")
     wait_for(marker, process)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
@@ -125,7 +119,7 @@ def test_sigterm_while_the_chunks_are_assembled(tmp_path, reference):
 
 def test_sigterm_to_the_whole_process_group_with_two_workers(tmp_path, reference):
     """``timeout`` and ``docker stop`` signal every process: the workers die too."""
-    done = negsim(*RUN, "--workers", "2", cwd=tmp_path, fault="kill-group:30")
+    done = negsim(*RUN, "--workers", "2", cwd=tmp_path, fault="kill-group:3")
     partial = interrupted(done, tmp_path, 143)
     # The worker of chunk 3 died with the group. Which other chunks were saved depends on
     # timing: a replacement pool may finish a few before the main process handles its SIGTERM
@@ -137,7 +131,7 @@ def test_sigterm_to_the_whole_process_group_with_two_workers(tmp_path, reference
 
 def test_sigterm_after_the_rename_does_not_point_at_a_vanished_folder(tmp_path, reference):
     marker = tmp_path / "paused"
-    process = start(*RUN, cwd=tmp_path, fault=f"pause-in:rmtree:{marker}")
+    process = start(*RUN, cwd=tmp_path, fault=f"pause-after-rename:{marker}")
     wait_for(marker, process)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)

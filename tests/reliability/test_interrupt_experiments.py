@@ -1,18 +1,18 @@
 """Interrupting ``negsim sweep`` and ``negsim compare`` in real processes, at deterministic
 points, and resuming them until they finish.
 
-The points are placed by hooks, never by timing: ``NEGSIM_FAULT`` (negsim's own:
-``after-chunk:K``, ``before-rename``), or a real SIGINT / SIGTERM sent once
-``reliability_support`` reports that the process has reached chunk K (``pause-chunk:K``: the
-negsim process waits before simulating it; ``hold:K``: a ``--workers 2`` worker process is in
-the middle of it). Each test interrupts twice (the second time while resuming), then resumes
+The points are placed by faults, never by timing (``tests/faults.py``): a Ctrl-C raised by
+the run's hooks (``interrupt-after-chunk:K``, ``interrupt-before-rename``), or a real SIGINT /
+SIGTERM sent once the process reports that it has reached chunk K (``pause:K``: the negsim
+process waits before simulating it; ``hold:K``: a ``--workers 2`` worker process is in the
+middle of it). Each test interrupts twice (the second time while resuming), then resumes
 to the end. After every interruption: exit 130 (SIGINT) or 143 (SIGTERM), exactly the message
 ``interrupted; finished chunks kept in <dir>.partial; continue with: negsim <command> --resume
 <dir>.partial``, no traceback, the finished chunks kept, and no folder that looks complete but
 is not. At the end the tables are **bit-identical** to an uninterrupted run (conftest's
 ``sweep_reference`` and ``compare_reference``).
 
-The sweep: reliability_support's SWEEP (sobol, 40 points in 2 groups × 60 runs, 8 chunks; its
+The sweep: the workloads' SWEEP (sobol, 40 points in 2 groups × 60 runs, 8 chunks; its
 ``indices.csv`` depends on every point). The compare: istanbul-2025 against trump-joins, 300
 replicates in 6 chunks.
 """
@@ -25,22 +25,16 @@ import signal
 from pathlib import Path
 
 import pytest
-from reliability_support import (
+from folders import assert_no_false_complete, run_folders, same_bytes
+from processes import negsim, start, wait_for, wait_for_pid
+from tally import COUNTS
+from workloads import (
     COMPARE_ARGS,
     COMPARE_CHUNKS,
     COMPARE_TABLES,
-    COUNTS,
     SWEEP_ARGS,
     SWEEP_CHUNKS,
     SWEEP_TABLES,
-    assert_no_false_complete,
-    negsim,
-    run_folders,
-    same_bytes,
-    start,
-    sweep_folder,
-    wait_for,
-    wait_for_pid,
 )
 
 from sim.results import folder as files
@@ -74,7 +68,7 @@ def interrupted(done, cwd: Path, code: int, command: str) -> Path:
 def paused(command_args, cwd: Path, chunk: int, signum: int, **options):
     """Start negsim, wait until it is about to simulate `chunk`, send `signum` to it."""
     marker = cwd / f"paused-{chunk}"
-    process = start(*command_args, cwd=cwd, fault=f"pause-chunk:{chunk}:{marker}", **options)
+    process = start(*command_args, cwd=cwd, fault=f"pause:{chunk}:{marker}", **options)
     wait_for(marker, process)
     process.send_signal(signum)
     process.wait(timeout=60)
@@ -105,14 +99,14 @@ def finished(command: str, partial: Path, cwd: Path, reference: Path, tables, *,
 # -- negsim sweep -------------------------------------------------------------------------
 
 
-def test_sweep_sigint_before_chunk_3_then_fault_before_rename(tmp_path, sweep_reference):
-    cwd = sweep_folder(tmp_path)
+def test_sweep_sigint_before_chunk_3_then_ctrl_c_before_rename(sweep_cwd, sweep_reference):
+    cwd = sweep_cwd
     first = paused((*SWEEP_ARGS, "--workers", "1"), cwd, 3, signal.SIGINT)
     partial = interrupted(first, cwd, 130, "sweep")
     assert files.finished_chunks(partial) == {0, 1, 2}
     assert not (partial / "points.csv").exists()
 
-    second = resume("sweep", partial, cwd, negsim_fault="before-rename")
+    second = resume("sweep", partial, cwd, fault="interrupt-before-rename")
     assert interrupted(second, cwd, 130, "sweep") == partial
     assert files.finished_chunks(partial) == set(range(SWEEP_CHUNKS))
     assert (partial / "points.parquet").exists()  # every table written, yet still .partial
@@ -121,9 +115,9 @@ def test_sweep_sigint_before_chunk_3_then_fault_before_rename(tmp_path, sweep_re
     assert len(files.read_metadata(final)["resumed"]) == 2
 
 
-def test_sweep_fault_after_chunk_1_then_sigterm_before_chunk_5(tmp_path, sweep_reference):
-    cwd = sweep_folder(tmp_path)
-    first = negsim(*SWEEP_ARGS, "--workers", "1", cwd=cwd, negsim_fault="after-chunk:1")
+def test_sweep_ctrl_c_after_chunk_1_then_sigterm_before_chunk_5(sweep_cwd, sweep_reference):
+    cwd = sweep_cwd
+    first = negsim(*SWEEP_ARGS, "--workers", "1", cwd=cwd, fault="interrupt-after-chunk:1")
     partial = interrupted(first, cwd, 130, "sweep")
     assert files.finished_chunks(partial) == {0, 1}
 
@@ -136,12 +130,12 @@ def test_sweep_fault_after_chunk_1_then_sigterm_before_chunk_5(tmp_path, sweep_r
     finished("sweep", partial, cwd, sweep_reference, SWEEP_TABLES)
 
 
-def test_sweep_ctrl_c_to_the_process_group_while_a_worker_runs_chunk_4(tmp_path,
+def test_sweep_ctrl_c_to_the_process_group_while_a_worker_runs_chunk_4(tmp_path, sweep_cwd,
                                                                         sweep_reference):
     """Ctrl-C in a terminal signals every process of the group: the workers ignore it, the
     main process stops handing out chunks. Both workers have started (each has run a chunk)
     and one is held inside chunk 4 until the signal has been sent."""
-    cwd = sweep_folder(tmp_path)
+    cwd = sweep_cwd
     marker = tmp_path / "held"
     process = start(*SWEEP_ARGS, "--workers", "2", cwd=cwd, fault=f"hold:4:{marker}:2")
     wait_for_pid(marker, process)
@@ -155,13 +149,13 @@ def test_sweep_ctrl_c_to_the_process_group_while_a_worker_runs_chunk_4(tmp_path,
     finished("sweep", partial, cwd, sweep_reference, SWEEP_TABLES)
 
 
-def test_sweep_ctrl_c_while_a_worker_is_still_starting(tmp_path):
+def test_sweep_ctrl_c_while_a_worker_is_still_starting(tmp_path, sweep_cwd):
     """Ctrl-C to the process group while the first worker process of ``--workers 2`` is
     still starting (held there by ``slow-start``, as a slow laptop or a cold disk holds it
     for a moment at every run). The main process's message and exit code are right, and the
     folder is resumable, and no worker prints a traceback: workers start with SIGINT blocked
     and drop a pending one as they start ignoring it."""
-    cwd = sweep_folder(tmp_path)
+    cwd = sweep_cwd
     marker = tmp_path / "starting"
     process = start(*SWEEP_ARGS, "--workers", "2", cwd=cwd, fault=f"slow-start:{marker}")
     wait_for_pid(marker, process)
@@ -179,12 +173,13 @@ def test_sweep_ctrl_c_while_a_worker_is_still_starting(tmp_path):
 # -- negsim compare -----------------------------------------------------------------------
 
 
-def test_compare_sigterm_before_chunk_2_then_fault_after_chunk_4(tmp_path, compare_reference):
+def test_compare_sigterm_before_chunk_2_then_ctrl_c_after_chunk_4(tmp_path,
+                                                                   compare_reference):
     first = paused((*COMPARE_ARGS, "--workers", "1"), tmp_path, 2, signal.SIGTERM)
     partial = interrupted(first, tmp_path, 143, "compare")
     assert files.finished_chunks(partial) == {0, 1}
 
-    second = resume("compare", partial, tmp_path, negsim_fault="after-chunk:4")
+    second = resume("compare", partial, tmp_path, fault="interrupt-after-chunk:4")
     assert interrupted(second, tmp_path, 130, "compare") == partial
     assert files.finished_chunks(partial) == {0, 1, 2, 3, 4}
 
@@ -192,12 +187,13 @@ def test_compare_sigterm_before_chunk_2_then_fault_after_chunk_4(tmp_path, compa
     assert len(files.read_metadata(final)["resumed"]) == 2
 
 
-def test_compare_sigint_before_chunk_4_then_fault_before_rename(tmp_path, compare_reference):
+def test_compare_sigint_before_chunk_4_then_ctrl_c_before_rename(tmp_path,
+                                                                  compare_reference):
     first = paused((*COMPARE_ARGS, "--workers", "1"), tmp_path, 4, signal.SIGINT)
     partial = interrupted(first, tmp_path, 130, "compare")
     assert files.finished_chunks(partial) == {0, 1, 2, 3}
 
-    second = resume("compare", partial, tmp_path, negsim_fault="before-rename")
+    second = resume("compare", partial, tmp_path, fault="interrupt-before-rename")
     assert interrupted(second, tmp_path, 130, "compare") == partial
     assert files.finished_chunks(partial) == set(range(COMPARE_CHUNKS))
     assert (partial / "shares.csv").exists()

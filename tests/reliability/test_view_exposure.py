@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_support import COUNTS, free_port
+from ports import free_port
+from tally import COUNTS
 
 psutil = pytest.importorskip("psutil")
 

@@ -1,7 +1,8 @@
 """A local worker process killed in the middle of ``negsim run --workers 2``.
 
 The worker simulating chunk 3 (replicates 30-39) exits at once (``os._exit(1)``, as the
-kernel's OOM killer or a crash would end it), placed by ``reliability_support``'s ``kill:30``.
+kernel's OOM killer or a crash would end it), placed by the fault ``kill:3``
+(``tests/faults.py``).
 What must hold: no folder that looks complete, no chunk lost or counted twice once the run is
 finished with ``--resume``, and a message naming the failed chunk instead of a
 traceback. A worker that dies once is replaced and its chunk retried. A killed Dask worker is
@@ -14,13 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reliability_support import (
-    COUNTS,
-    assert_no_false_complete,
-    negsim,
-    run_folders,
-    same_bytes,
-)
+from folders import assert_no_false_complete, run_folders, same_bytes
+from processes import negsim
+from tally import COUNTS
 
 from sim.results import folder as files
 
@@ -43,7 +40,7 @@ def reference(tmp_path_factory) -> Path:
 def killed(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, Path]:
     """The run with two workers whose worker of chunk 3 is killed: (process, cwd, folder)."""
     cwd = tmp_path_factory.mktemp("killed")
-    done = negsim(*RUN, "--workers", "2", cwd=cwd, fault="kill:30")
+    done = negsim(*RUN, "--workers", "2", cwd=cwd, fault="kill:3")
     COUNTS["worker failures injected"] += 1
     (folder,) = run_folders(cwd / "results")
     return done, cwd, folder
@@ -70,11 +67,11 @@ def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(killed, reference)
     assert differ == []
 
 
-def test_negsim_fault_kill_worker_hook(tmp_path):
-    """With negsim's own hook: the chunk is retried (exit 0, and stderr says so) or the run
-    stops naming it and the folder to resume."""
+def test_a_worker_killed_in_a_middle_chunk_is_named(tmp_path):
+    """Chunk 1 of 3 keeps killing its worker: the run stops naming it and the folder to
+    resume, or (were it retried to success) exits 0; never a traceback."""
     done = negsim("run", "istanbul-2025", "--runs", "30", "--chunk-size", "10", "-q",
-                  "--no-plots", "--workers", "2", cwd=tmp_path, negsim_fault="kill-worker:1")
+                  "--no-plots", "--workers", "2", cwd=tmp_path, fault="kill:1")
     COUNTS["worker failures injected"] += 1
     assert "Traceback" not in done.stderr
     assert "chunk 1" in done.stderr
@@ -85,11 +82,10 @@ def test_negsim_fault_kill_worker_hook(tmp_path):
 
 
 def test_a_worker_that_dies_once_is_replaced_and_its_chunk_retried(tmp_path, reference):
-    """A transient death (NEGSIM_FAULT=kill-worker-once:K): the chunk is simulated again in a
-    new pool, the run finishes, and the results equal an undisturbed run byte for byte."""
+    """A transient death (the fault ``kill-once:2``): the chunk is simulated again in a new
+    pool, the run finishes, and the results equal an undisturbed run byte for byte."""
     marker = tmp_path / "died-once"
-    done = negsim(*RUN, "--workers", "2", cwd=tmp_path, negsim_fault="kill-worker-once:2",
-                  env={"NEGSIM_FAULT_MARKER": str(marker)})
+    done = negsim(*RUN, "--workers", "2", cwd=tmp_path, fault=f"kill-once:2:{marker}")
     COUNTS["worker failures injected"] += 1
     assert marker.exists(), "the worker of chunk 2 never died: the hook did not fire"
     assert done.returncode == 0, done.stderr

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from fakes import baseline_scenario, engine, fake_engine  # noqa: F401 (fixtures)
+from fakes import baseline_scenario
 
 import sim
 from sim.errors import UserError
@@ -125,9 +125,8 @@ def _frames_equal(a, b) -> None:
     pd.testing.assert_frame_equal(a.summary, b.summary)
 
 
-@pytest.mark.usefixtures("engine")
-def test_save_and_load_round_trip(tmp_path):
-    results = sim.simulate(baseline_scenario(), runs=300, seed=5, chunk_size=128)
+def test_save_and_load_round_trip(tmp_path, engine):
+    results = sim.simulate(baseline_scenario(), runs=300, seed=5, chunk_size=128, engine=engine)
     folder = results.save(tmp_path / "run")
     assert sorted(p.name for p in folder.iterdir()) == sorted([*files.FILES, "replicates.csv"])
     loaded = sim.load_results(folder)
@@ -137,10 +136,9 @@ def test_save_and_load_round_trip(tmp_path):
     assert loaded.path == folder and loaded.runs == 300 and loaded.seed == 5
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_save_refuses_a_folder_with_files(tmp_path):
+def test_save_refuses_a_folder_with_files(tmp_path, fake_engine):
     (tmp_path / "old.txt").write_text("keep me")
-    results = sim.simulate(baseline_scenario(), runs=5)
+    results = sim.simulate(baseline_scenario(), runs=5, engine=fake_engine)
     with pytest.raises(UserError, match="not empty"):
         results.save(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
@@ -151,26 +149,23 @@ def test_load_results_names_missing_files(tmp_path):
         sim.load_results(tmp_path)
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_replicates_csv_only_for_small_runs(tmp_path, monkeypatch):
+def test_replicates_csv_only_for_small_runs(tmp_path, fake_engine, monkeypatch):
     monkeypatch.setattr(files, "CSV_MAX_ROWS", 99)
-    small = sim.simulate(baseline_scenario(), runs=99).save(tmp_path / "small")
-    large = sim.simulate(baseline_scenario(), runs=100).save(tmp_path / "large")
+    small = sim.simulate(baseline_scenario(), runs=99, engine=fake_engine).save(tmp_path / "small")
+    large = sim.simulate(baseline_scenario(), runs=100, engine=fake_engine).save(tmp_path / "large")
     assert (small / "replicates.csv").exists() and not (large / "replicates.csv").exists()
     csv = pd.read_csv(small / "replicates.csv")
     assert list(csv.columns) == list(sim.load_results(small).replicates.columns)
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_tables_hold_no_timestamps_or_paths(tmp_path):
-    folder = sim.simulate(baseline_scenario(), runs=50).save(tmp_path / "run")
+def test_tables_hold_no_timestamps_or_paths(tmp_path, fake_engine):
+    folder = sim.simulate(baseline_scenario(), runs=50, engine=fake_engine).save(tmp_path / "run")
     for name in ("summary.csv", "summary.json", "daily.csv", "replicates.csv"):
         text = (folder / name).read_text()
         assert str(tmp_path) not in text and "/" not in text, name
         assert not re.search(r"\d\d:\d\d|\d{8}-\d{6}", text), name
 
 
-@pytest.mark.usefixtures("fake_engine")
 def test_a_chunk_missing_an_outcome_reads_back_with_all_five(tmp_path):
     rows = _fake_rows(200)
     rows = rows[rows["outcome"].isin(["exchange_only"])].reset_index(drop=True)
@@ -185,14 +180,14 @@ def test_a_chunk_missing_an_outcome_reads_back_with_all_five(tmp_path):
 # -- folders and files ---------------------------------------------------------------------
 
 
-def test_runs_started_the_same_second_get_different_folders(tmp_path, monkeypatch):
-    suffixes = iter(["abcd", "abcd", "beef"])
-    monkeypatch.setattr(files.secrets, "token_hex", lambda n: next(suffixes))
-    first = files.new_partial(tmp_path, "s")
-    second = files.new_partial(tmp_path, "s")
-    assert first != second and first.name.endswith("-abcd.partial")
-    assert second.name.endswith("-beef.partial")
-    assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{4}", files.final_path(first).name)
+def test_runs_started_the_same_second_get_different_folders(tmp_path):
+    names = iter(["20250514-120000-abcd", "20250514-120000-abcd", "20250514-120000-beef"])
+    first = files.new_partial(tmp_path, "s", lambda: next(names))
+    second = files.new_partial(tmp_path, "s", lambda: next(names))
+    assert first.name == "20250514-120000-abcd.partial"
+    assert second.name == "20250514-120000-beef.partial"  # the clash was tried again
+    assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{4}", files.final_path(
+        files.new_partial(tmp_path, "s")).name)
 
 
 def test_atomic_file_leaves_nothing_when_interrupted(tmp_path):
@@ -206,9 +201,8 @@ def test_atomic_file_leaves_nothing_when_interrupted(tmp_path):
     assert target.read_text() == "whole" and [p.name for p in tmp_path.iterdir()] == ["table.csv"]
 
 
-@pytest.mark.usefixtures("fake_engine")
-def test_loaded_results_read_rows_only_when_asked(tmp_path):
-    folder = sim.simulate(baseline_scenario(), runs=20).save(tmp_path / "run")
+def test_loaded_results_read_rows_only_when_asked(tmp_path, fake_engine):
+    folder = sim.simulate(baseline_scenario(), runs=20, engine=fake_engine).save(tmp_path / "run")
     loaded = sim.load_results(folder)
     (folder / "replicates.parquet").unlink()
     assert loaded.summary["n"].eq(20).all() and len(loaded.daily) > 0
