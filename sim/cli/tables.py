@@ -187,3 +187,61 @@ def _indices_table(result):
 def _written(path) -> str:
     figures = " (figures in figures/)" if (Path(path) / "figures").is_dir() else ""
     return f"Results written to {path}/{figures}"
+
+
+def print_discovery(result, quiet: bool) -> None:
+    """``negsim discover``: the points of interest, each PRIM box, CART in one line."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    meta = result.metadata
+    if not quiet:
+        scenario = _resolved_scenario(result.path)
+        console.print(f"[bold]Scenario discovery[/bold] over the sweep {meta['sweep']['stem']} "
+                      f"of {meta['scenario']['stem']}: {meta['of_interest']:,} of "
+                      f"{meta['points']:,} points have {meta['output']} ≥ "
+                      f"{100 * meta['threshold']:.1f}% of runs", soft_wrap=True)
+        if result.boxes.empty:
+            console.print("\nPRIM found no box richer in these points than the sweep as a "
+                          "whole.", soft_wrap=True)
+        for number, box in result.boxes.groupby("box", sort=True):
+            console.print()
+            console.print(_box_table(number, box, scenario))
+        console.print()
+        console.print(_tree_line(result.tree), soft_wrap=True)
+        console.print()
+    console.print(_written(result.path), soft_wrap=True)
+
+
+def _resolved_scenario(folder) -> dict:
+    import yaml
+
+    return yaml.safe_load((Path(folder) / "scenario.yaml").read_text(encoding="utf-8"))
+
+
+def _box_table(number, box, scenario: dict):
+    from rich.table import Table
+
+    from sim.report.labels import parameter_label
+
+    first = box.iloc[0]
+    table = Table(title=f"Box {number}: coverage {100 * first['coverage']:.0f}%, density "
+                        f"{100 * first['density']:.0f}%, {100 * first['mass']:.0f}% of the "
+                        "points", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("Parameter")
+    table.add_column("In the box")
+    table.add_column("quasi-p", justify="right")
+    for row in box.itertuples():
+        inside = row.categories.replace("|", " or ") if row.categories else (
+            f"{row.low:.3g} – {row.high:.3g}")
+        table.add_row(parameter_label(row.parameter, scenario), inside,
+                      "" if row.quasi_p != row.quasi_p else f"{row.quasi_p:.1g}")
+    return table
+
+
+def _tree_line(tree) -> str:
+    leaves = tree.groupby("leaf").first()
+    best = leaves.sort_values("density", ascending=False).iloc[0]
+    return (f"CART, the second view: {len(leaves)} leaves; the richest has "
+            f"{100 * best['density']:.0f}% points of interest and covers "
+            f"{100 * best['coverage']:.0f}% of them (rules in tree.txt).")

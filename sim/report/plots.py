@@ -31,6 +31,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim.errors import UserError
+from sim.report.labels import parameter_label
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -78,7 +79,11 @@ class Folder:
         if self.kind == "compare":
             names = " vs ".join(s["label"] for s in meta["scenarios"])
             return f"Scenarios: {names} · {runs} each · seed {meta['seed']}"
-        if self.kind == "sweep":
+        if self.kind == "robust":
+            return (f"Scenario: {_stem(meta)} — {title} · {int(meta['combinations']):,} lever "
+                    f"combinations × {int(meta['worlds']):,} worlds × {runs} · seed "
+                    f"{meta['seed']}")
+        if self.kind in ("sweep", "discover"):
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
@@ -572,7 +577,166 @@ def sensitivity_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figu
     return fig
 
 
+# -- scenario discovery (negsim discover) ----------------------------------------------------
+
+
+def discover_figures(folder: Folder) -> dict[str, Figure]:
+    """The peeling trajectory, each PRIM box's limits, and CART's leaves."""
+    from sim.results.discovery import read_restrictions
+
+    peeling = pd.read_csv(folder.path / "peeling.csv")
+    boxes = read_restrictions(folder.path, "boxes")
+    points = pd.read_csv(folder.path / "points.csv")
+    drawn = {"discover_peeling": peeling_figure(folder, peeling)}
+    for number, box in boxes.groupby("box", sort=True):
+        drawn[f"discover_box_{number}"] = box_figure(folder, box, points, int(number))
+    drawn["discover_tree"] = tree_figure(folder, read_restrictions(folder.path, "tree"), points)
+    return drawn
+
+
+def _interest_words(folder: Folder) -> str:
+    meta = folder.metadata
+    return f"'{_output_label(meta['output'])}' ≥ {100 * meta['threshold']:.1f}% of runs"
+
+
+def peeling_figure(folder: Folder, peeling: pd.DataFrame) -> Figure:
+    fig, (ax,) = _figure(
+        folder, f"Where is {_interest_words(folder)}? PRIM's trade-off",
+        "Each dot is one step of PRIM's peeling: coverage = share of all points of interest "
+        "inside the box; density = share of the box's points that are of interest. Colour: "
+        "how many parameters the box restricts. Ring: the step kept as the box (highest "
+        "coverage × density).")
+    most = max(1, int(peeling["restricted"].max()))
+
+    def colours(k: int):  # viridis short of its pale yellow end, which white paper hides
+        return matplotlib.colormaps["viridis"](0.85 * k / most)
+
+    for number, steps in peeling.groupby("box", sort=True):
+        ax.plot(100 * steps["coverage"], 100 * steps["density"], color="#999999",
+                linewidth=1, zorder=1)
+        ax.scatter(100 * steps["coverage"], 100 * steps["density"], s=45, zorder=2,
+                   c=[colours(int(k)) for k in steps["restricted"]])
+        kept = steps[steps["chosen"].astype(bool)].iloc[0]
+        ax.scatter([100 * kept["coverage"]], [100 * kept["density"]], s=400, zorder=3,
+                   facecolors="none", edgecolors="black", linewidths=2.5)
+        ax.annotate(f"Box {number}", (100 * kept["coverage"], 100 * kept["density"]),
+                    xytext=(12, 8), textcoords="offset points", fontsize=14, fontweight="bold")
+    handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colours(k),
+                                       markersize=10, label=str(k)) for k in range(most + 1)]
+    ax.legend(handles=handles, title="Parameters restricted", loc="lower left", ncols=2)
+    ax.set_xlabel("Coverage (% of the points of interest in the box)")
+    ax.set_ylabel("Density (% of the box's points of interest)")
+    ax.set_xlim(0, 105)
+    ax.set_ylim(0, 105)
+    return fig
+
+
+def box_figure(folder: Folder, box: pd.DataFrame, points: pd.DataFrame, number: int) -> Figure:
+    first = box.iloc[0]
+    fig, (ax,) = _figure(
+        folder, f"Box {number}: where {_interest_words(folder)}",
+        f"Coverage {100 * first['coverage']:.0f}% (share of the points of interest inside), "
+        f"density {100 * first['density']:.0f}% (share of the box's points of interest), "
+        f"{100 * first['mass']:.0f}% of all points. Grey: the range swept; blue: the box. "
+        "q: quasi-p-value of the restriction (small = well supported).")
+    rows = box.reset_index(drop=True)
+    for y, row in rows.iloc[::-1].reset_index(drop=True).iterrows():
+        _box_row(ax, y, row, points[row["parameter"]])
+    labels = [parameter_label(p, folder.scenario) for p in rows["parameter"]][::-1]
+    ax.set_yticks(range(len(rows)), [textwrap_label(label) for label in labels])
+    ax.set_xlim(-0.02, 1.25)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xticks([])
+    ax.grid(False)
+    ax.spines[["left", "bottom"]].set_visible(False)
+    return fig
+
+
+def _box_row(ax, y: int, row: pd.Series, swept: pd.Series) -> None:
+    """One restricted parameter: the range swept, the box's part of it, the values."""
+    ax.barh(y, 1.0, left=0, height=0.5, color="#DDDDDD")
+    q = "" if pd.isna(row["quasi_p"]) else f"q = {row['quasi_p']:.1g}"
+    if row["categories"]:
+        kept = set(row["categories"].split("|"))
+        every = sorted({str(v) for v in swept})
+        for i, value in enumerate(every):
+            x = (i + 0.5) / len(every)
+            ax.text(x, y, value, ha="center", va="center", fontsize=14,
+                    fontweight="bold" if value in kept else "normal",
+                    color=OKABE_ITO[0] if value in kept else "#777777")
+    else:
+        lo, hi = float(swept.min()), float(swept.max())
+        span = (hi - lo) or 1.0
+        left, right = (row["low"] - lo) / span, (row["high"] - lo) / span
+        ax.barh(y, right - left, left=left, height=0.5, color=OKABE_ITO[0])
+        ax.text(left, y + 0.3, _tick(float(row["low"])), ha="center", va="bottom", fontsize=13)
+        ax.text(right, y + 0.3, _tick(float(row["high"])), ha="center", va="bottom",
+                fontsize=13)
+        ax.text(0, y - 0.3, _tick(lo), ha="left", va="top", fontsize=11, color="#777777")
+        ax.text(1, y - 0.3, _tick(hi), ha="right", va="top", fontsize=11, color="#777777")
+    ax.text(1.04, y, q, ha="left", va="center", fontsize=13)
+
+
+def textwrap_label(label: str, width: int = 28) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width))
+
+
+TREE_LEAVES_SHOWN = 8
+"""At most this many CART leaves in the figure (all are in tree.csv and tree.txt)."""
+
+
+def tree_figure(folder: Folder, leaves: pd.DataFrame, points: pd.DataFrame) -> Figure:
+    overall = float(points["of_interest"].mean())
+    ranked = sorted(leaves.groupby("leaf", sort=True), key=lambda item: -item[1]["density"].iloc[0])
+    rich = [(leaf, rows) for leaf, rows in ranked if rows["density"].iloc[0] > overall]
+    shown = (rich or ranked[:1])[:TREE_LEAVES_SHOWN]
+    fig, (ax,) = _figure(
+        folder, "A second view: the regions a classification tree (CART) finds",
+        f"Each bar is one leaf of the tree: a region of the swept space, described by its "
+        f"rules. Shown: the {len(shown)} of {len(ranked)} leaves where points of interest "
+        f"({_interest_words(folder)}) are commoner than in the whole sweep "
+        f"({100 * overall:.0f}% of points; dashed line). Bar: density; right: coverage and the "
+        "leaf's share of all points.", size=(SIZE[0], max(SIZE[1], 1.5 + 1.1 * len(shown))))
+    for y, (leaf, rows) in enumerate(reversed(shown)):
+        density = 100 * rows["density"].iloc[0]
+        ax.barh(y, density, height=0.7, color=OKABE_ITO[2])
+        ax.text(density + 1.5, y, f"{density:.0f}%  (coverage {100 * rows['coverage'].iloc[0]:.0f}%"
+                f", {100 * rows['mass'].iloc[0]:.0f}% of points)", va="center", fontsize=12)
+    ax.axvline(100 * overall, color="black", linestyle="--", linewidth=1.5)
+    ax.set_ylim(-0.6, max(len(shown), 4) - 0.4)  # a lone leaf stays a bar, not a slab
+    ax.set_yticks(range(len(shown)), [_rule_text(rows, folder.scenario, points)
+                                      for _, rows in reversed(shown)], fontsize=11)
+    ax.set_xlim(0, 150)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("Density: share of the leaf's points that are of interest (%)")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def _rule_text(rows: pd.DataFrame, scenario: dict, points: pd.DataFrame) -> str:
+    """A leaf's restrictions, one per line, in words (``≤`` or ``>`` when one end is open)."""
+    lines = []
+    for row in rows.itertuples():
+        if not row.parameter:
+            return "(the whole space)"
+        label = parameter_label(row.parameter, scenario)
+        if row.categories:
+            lines.append(f"{label}: {row.categories.replace('|', ' or ')}")
+            continue
+        lo, hi = float(points[row.parameter].min()), float(points[row.parameter].max())
+        if row.low <= lo:
+            lines.append(f"{label} ≤ {_tick(float(row.high))}")
+        elif row.high >= hi:
+            lines.append(f"{label} > {_tick(float(row.low))}")
+        else:
+            lines.append(f"{label} {_tick(float(row.low))}–{_tick(float(row.high))}")
+    return "\n".join(lines)
+
+
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
-    "run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
+    "run": run_figures, "compare": compare_figures, "sweep": sweep_figures,
+    "discover": discover_figures}
 """Which figures each kind of results folder gets."""
 
