@@ -16,7 +16,8 @@ import typer
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
 from sim.cli.experiments import _write_figures
-from sim.cli.options import NoPlots, OutDir, Quiet
+from sim.cli.options import ChunkSize, Dask, NoPlots, OutDir, Quiet, Resume, Workers, workers_for
+from sim.errors import UserError
 
 
 @app.command(epilog="Example: negsim discover results/baseline-sobol/20261125-120000-ab12 "
@@ -51,3 +52,57 @@ def discover(
                               argv=["negsim", *sys.argv[1:]])
         _write_figures(result.path, no_plots)
         print_discovery(result, quiet)
+
+
+@app.command(epilog="Example: negsim robust us-levers --satisfice 0.3")
+def robust(
+    file: Annotated[Path | None, typer.Argument(
+        metavar="ROBUST.yaml",
+        help="A robust file (kind: robust), or the name of a shipped one such as us-levers; "
+             "see docs/experiments.md.", show_default=False)] = None,
+    satisfice: Annotated[float | None, typer.Option(
+        "--satisfice", metavar="X",
+        help="Also give, per combination, the share of worlds in which the objective meets X "
+             "(a share of runs, 0-1: at least X for max, at most X for min).",
+        show_default=False)] = None,
+    workers: Workers = None,
+    dask: Dask = None,
+    chunk_size: ChunkSize = None,
+    out: OutDir = None,
+    resume: Resume = None,
+    quiet: Quiet = False,
+    no_plots: NoPlots = False,
+) -> None:
+    """Weigh levers against uncertainties: every lever combination in the same sampled worlds.
+
+    Per combination: the objective's mean and percentiles across worlds, its regret (in each
+    world, how much better the best combination did: maximum and 90th percentile), and with
+    --satisfice the share of worlds meeting a threshold; ranked by minimax regret. Every
+    combination and world uses the same replicates and seed. Writes points.parquet/.csv and
+    combinations.csv.
+    """
+    with reported_errors():
+        from sim.cli.experiments import _executor, _refuse_with_resume
+        from sim.cli.tables import print_robust
+        from sim.experiment import robust as experiment
+
+        argv = ["negsim", *sys.argv[1:]]
+        show_progress = not quiet and sys.stderr.isatty()
+        if resume is not None:
+            _refuse_with_resume({"ROBUST.yaml": file, "--out": out, "--satisfice": satisfice})
+            workers = workers_for(workers, None)
+            result = experiment.resume_robust(resume, workers=workers,
+                                              executor=_executor(workers, dask),
+                                              progress=show_progress, argv=argv)
+        else:
+            if file is None:
+                raise UserError("missing ROBUST.yaml: a robust file, e.g. us-levers (shipped) "
+                                "or scenarios/robust/us-levers.yaml (or --resume DIR)")
+            loaded = experiment.load_robust(file)
+            workers = workers_for(workers, loaded.replicates)
+            result = experiment.run_robust(loaded, out=out or "results", workers=workers,
+                                           executor=_executor(workers, dask),
+                                           chunk_size=chunk_size, satisfice=satisfice,
+                                           progress=show_progress, argv=argv)
+        _write_figures(result.path, no_plots)
+        print_robust(result, quiet)

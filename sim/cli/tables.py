@@ -245,3 +245,76 @@ def _tree_line(tree) -> str:
     return (f"CART, the second view: {len(leaves)} leaves; the richest has "
             f"{100 * best['density']:.0f}% points of interest and covers "
             f"{100 * best['coverage']:.0f}% of them (rules in tree.txt).")
+
+
+ROBUST_ROWS = 20
+"""At most this many combinations are printed, best first (all are in combinations.csv)."""
+
+
+def print_robust(result, quiet: bool) -> None:
+    """``negsim robust``: every lever combination by minimax regret."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    meta = result.metadata
+    if not quiet:
+        scenario = _resolved_scenario(result.path)
+        goal = meta["objective"]
+        console.print(f"[bold]Robust levers[/bold] {meta['robust']['stem']} of "
+                      f"{meta['scenario']['stem']}: {meta['combinations']:,} lever combinations "
+                      f"× {meta['worlds']:,} worlds × {meta['runs']:,} runs (seed "
+                      f"{meta['seed']}); objective: {goal['output']}, "
+                      f"{'higher' if goal['direction'] == 'max' else 'lower'} is better",
+                      soft_wrap=True)
+        console.print()
+        console.print(_lever_legend(meta["levers"], scenario), soft_wrap=True)
+        console.print()
+        console.print(_robust_table(result))
+        console.print(_robust_note(meta), soft_wrap=True)
+        console.print()
+    console.print(_written(result.path), soft_wrap=True)
+
+
+def _lever_legend(levers: list[str], scenario: dict) -> str:
+    from sim.report.labels import parameter_label
+
+    return "Levers: " + "; ".join(f"L{i} {parameter_label(path, scenario)}"
+                                  for i, path in enumerate(levers, start=1))
+
+
+def _robust_table(result):
+    from rich.table import Table
+
+    meta, table = result.metadata, result.combinations.sort_values("rank")
+    satisfice = meta.get("satisfice")
+    grid = Table(show_edge=False, pad_edge=False)
+    grid.add_column("Rank", justify="right")
+    grid.add_column(" · ".join(f"L{i}" for i in range(1, len(meta["levers"]) + 1)))
+    for name in ("Mean", "p10–p90", "Max\nregret", "p90\nregret"):
+        grid.add_column(name, justify="right")
+    if satisfice is not None:
+        sign = "≥" if meta["objective"]["direction"] == "max" else "≤"
+        grid.add_column(f"Meets\n{sign} {100 * satisfice:.0f}%", justify="right")
+    for row in table.head(ROBUST_ROWS).itertuples(index=False):
+        values = row._asdict()
+        cells = [str(values["rank"]), " · ".join(_option(v) for v in row[1:1 + len(
+            meta["levers"])]), f"{100 * values['mean']:.1f}",
+                 f"{100 * values['p10']:.0f}–{100 * values['p90']:.0f}",
+                 f"{100 * values['regret_max']:.1f}", f"{100 * values['regret_p90']:.1f}"]
+        if satisfice is not None:
+            cells.append(f"{100 * values['meets']:.0f}%")
+        grid.add_row(*cells)
+    return grid
+
+
+def _option(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _robust_note(meta: dict) -> str:
+    shown = "" if meta["combinations"] <= ROBUST_ROWS else (
+        f" The {ROBUST_ROWS} best of {meta['combinations']:,} are shown; all are in "
+        "combinations.csv.")
+    return ("Objective in % of runs across the worlds (mean; 10th–90th percentile). Regret: in "
+            "each world, how many points the best combination did better; ranked by the "
+            f"largest regret (minimax), then its 90th percentile.{shown}")

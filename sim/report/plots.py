@@ -80,9 +80,9 @@ class Folder:
             names = " vs ".join(s["label"] for s in meta["scenarios"])
             return f"Scenarios: {names} · {runs} each · seed {meta['seed']}"
         if self.kind == "robust":
-            return (f"Scenario: {_stem(meta)} — {title} · {int(meta['combinations']):,} lever "
-                    f"combinations × {int(meta['worlds']):,} worlds × {runs} · seed "
-                    f"{meta['seed']}")
+            return (f"Robust file: {meta['robust']['stem']} · scenario: {_stem(meta)} · "
+                    f"{int(meta['combinations']):,} lever combinations × "
+                    f"{int(meta['worlds']):,} worlds × {runs} · seed {meta['seed']}")
         if self.kind in ("sweep", "discover"):
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
@@ -735,8 +735,56 @@ def _rule_text(rows: pd.DataFrame, scenario: dict, points: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+# -- levers against uncertainties (negsim robust) --------------------------------------------
+
+ROBUST_SHOWN = 20
+"""At most this many lever combinations in the figure, best first (all in combinations.csv)."""
+
+
+def robust_figures(folder: Folder) -> dict[str, Figure]:
+    combinations = pd.read_csv(folder.path / "combinations.csv", keep_default_na=False,
+                               na_values={"meets": [""]})
+    return {"robust_levers": robust_figure(folder, combinations)}
+
+
+def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
+    meta = folder.metadata
+    levers, goal = meta["levers"], meta["objective"]
+    shown = combinations.sort_values("rank").head(ROBUST_SHOWN)
+    legend = "; ".join(f"L{i} {parameter_label(path, folder.scenario)}"
+                       for i, path in enumerate(levers, start=1))
+    fig, (left, right) = _figure(
+        folder, f"Which levers do well in every world? '{_output_label(goal['output'])}'",
+        f"Each row is one combination of the levers ({' · '.join(f'L{i}' for i in range(1, len(levers) + 1))}: "
+        f"{legend}), best first. Left: the objective across the {int(meta['worlds']):,} "
+        "worlds (dot: mean; line: 10th to 90th percentile). Right: regret, how many points "
+        "the best combination of each world did better (bar: the largest; tick: the 90th "
+        "percentile).", ncols=2, size=(SIZE[0], max(SIZE[1], 2.2 + 0.42 * len(shown))))
+    y = np.arange(len(shown))[::-1]
+    labels = [" · ".join(_lever_text(row[path]) for path in levers)
+              for _, row in shown.iterrows()]
+    left.hlines(y, 100 * shown["p10"], 100 * shown["p90"], color=OKABE_ITO[0], linewidth=3)
+    left.scatter(100 * shown["mean"], y, s=70, color=OKABE_ITO[0], zorder=3)
+    left.set_yticks(y, labels, fontsize=12)
+    left.set_ylabel(" · ".join(f"L{i}" for i in range(1, len(levers) + 1)))
+    left.set_xlabel(f"{_output_label(goal['output'])} (% of runs)")
+    left.set_xlim(0, max(5.0, 105 * float(shown["p90"].max())))
+    right.barh(y, 100 * shown["regret_max"], color=OKABE_ITO[5], height=0.6)
+    right.scatter(100 * shown["regret_p90"], y, marker="|", s=300, color="black", zorder=3)
+    right.set_yticks(y, [f"#{int(r)}" for r in shown["rank"]], fontsize=12)
+    right.set_xlabel("Regret (percentage points)")
+    right.set_xlim(0, max(1.0, 110 * float(shown["regret_max"].max())))
+    for ax in (left, right):
+        ax.grid(axis="y", visible=False)
+    return fig
+
+
+def _lever_text(value) -> str:
+    return _tick(value) if isinstance(value, float) else str(value)
+
+
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
     "run": run_figures, "compare": compare_figures, "sweep": sweep_figures,
-    "discover": discover_figures}
+    "discover": discover_figures, "robust": robust_figures}
 """Which figures each kind of results folder gets."""
 
