@@ -124,7 +124,9 @@ def _stem(path: Path) -> str:
 def _checked(spec: RobustFile, tree, text: str, source: str, stem: str, base) -> Robust:
     scenario = base.validate()
     levers = tuple(Axis(path, values=tuple(options)) for path, options in spec.levers.items())
-    uncertainties = tuple(Axis(path, lo, hi) for path, (lo, hi) in spec.uncertainties.items())
+    resolved = scenario.model_dump(mode="json")
+    uncertainties = tuple(Axis(path, lo, hi, whole=_is_whole(sweeps._get(resolved, path)))
+                          for path, (lo, hi) in spec.uncertainties.items())
     problems = _objective_problems(spec, scenario, tree)
     for block, axes in (("levers", levers), ("uncertainties", uncertainties)):
         for axis in axes:
@@ -140,6 +142,11 @@ def _checked(spec: RobustFile, tree, text: str, source: str, stem: str, base) ->
     if problems:
         raise ScenarioError(problems)
     return Robust(spec, stem, source, text, base, levers, uncertainties, per_replicate, tree)
+
+
+def _is_whole(value: object) -> bool:
+    """A whole-number field (calendar.sessions): sampled as whole numbers."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _objective_problems(spec: RobustFile, scenario, tree) -> list[Problem]:
