@@ -295,14 +295,12 @@ def _robust_table(result):
     if satisfice is not None:
         sign = "≥" if meta["objective"]["direction"] == "max" else "≤"
         grid.add_column(f"Meets\n{sign} {100 * satisfice:.0f}%", justify="right")
-    for row in table.head(ROBUST_ROWS).itertuples(index=False):
-        values = row._asdict()
-        cells = [str(values["rank"]), " · ".join(_option(v) for v in row[1:1 + len(
-            meta["levers"])]), f"{100 * values['mean']:.1f}",
-                 f"{100 * values['p10']:.0f}–{100 * values['p90']:.0f}",
-                 f"{100 * values['regret_max']:.1f}", f"{100 * values['regret_p90']:.1f}"]
+    for row in table.head(ROBUST_ROWS).to_dict(orient="records"):
+        cells = [str(row["rank"]), " · ".join(_option(row[path]) for path in meta["levers"]),
+                 f"{100 * row['mean']:.1f}", f"{100 * row['p10']:.0f}–{100 * row['p90']:.0f}",
+                 f"{100 * row['regret_max']:.1f}", f"{100 * row['regret_p90']:.1f}"]
         if satisfice is not None:
-            cells.append(f"{100 * values['meets']:.0f}%")
+            cells.append(f"{100 * row['meets']:.0f}%")
         grid.add_row(*cells)
     return grid
 

@@ -125,7 +125,7 @@ def _checked(spec: RobustFile, tree, text: str, source: str, stem: str, base) ->
     scenario = base.validate()
     levers = tuple(Axis(path, values=tuple(options)) for path, options in spec.levers.items())
     resolved = scenario.model_dump(mode="json")
-    uncertainties = tuple(Axis(path, lo, hi, whole=_is_whole(sweeps._get(resolved, path)))
+    uncertainties = tuple(Axis(path, lo, hi, whole=_is_whole(resolved, path))
                           for path, (lo, hi) in spec.uncertainties.items())
     problems = _objective_problems(spec, scenario, tree)
     for block, axes in (("levers", levers), ("uncertainties", uncertainties)):
@@ -144,8 +144,11 @@ def _checked(spec: RobustFile, tree, text: str, source: str, stem: str, base) ->
     return Robust(spec, stem, source, text, base, levers, uncertainties, per_replicate, tree)
 
 
-def _is_whole(value: object) -> bool:
-    """A whole-number field (calendar.sessions): sampled as whole numbers."""
+def _is_whole(resolved: dict, path: str) -> bool:
+    """Whether ``path`` is a whole-number field (calendar.sessions) of the resolved scenario."""
+    value: object = resolved
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -243,3 +243,11 @@ def test_cli_prints_the_box_and_writes_figures(planted, tmp_path, monkeypatch):
     assert "Results written to results/discover-planted/" in result.stdout
     (folder,) = (tmp_path / "results" / "discover-planted").iterdir()
     assert (folder / "figures" / "discover_peeling.png").stat().st_size > 0
+
+
+def test_the_report_has_a_discovery_section(found, tmp_path):
+    from sim.report.report import write_report
+
+    html = write_report(found.path, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "scenario discovery over a sweep (negsim discover)" in html
+    assert "Box 1: coverage" in html and "United States: monitoring" in html

@@ -286,3 +286,12 @@ def test_the_shipped_file_loads_with_the_levers_the_issue_asks_for():
 def test_schema_file_is_generated_from_the_config():
     committed = json.loads((REPO / "scenarios" / "robust" / "schema.json").read_text())
     assert committed == robust_schema(), "regenerate: python -m sim.experiment.robustfile"
+
+
+def test_the_report_has_a_robust_section(small, tmp_path):
+    from sim.report.report import write_report
+
+    html = write_report(small.path, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "levers against uncertainties (negsim robust)" in html
+    assert "minimax regret" in html and "United States: attendance mode" in html
+    assert "negsim robust" in html and "--runs" not in html.split("How to reproduce")[1]
