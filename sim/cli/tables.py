@@ -191,6 +191,7 @@ def _written(path) -> str:
 
 def print_discovery(result, quiet: bool) -> None:
     """``negsim discover``: the points of interest, each PRIM box, CART in one line."""
+    import pandas as pd
     from rich.console import Console
 
     console = Console(highlight=False)
@@ -204,9 +205,10 @@ def print_discovery(result, quiet: bool) -> None:
         if result.boxes.empty:
             console.print("\nPRIM found no box richer in these points than the sweep as a "
                           "whole.", soft_wrap=True)
+        points = pd.read_csv(Path(result.path) / "points.csv")
         for number, box in result.boxes.groupby("box", sort=True):
             console.print()
-            console.print(_box_table(number, box, scenario))
+            console.print(_box_table(number, box, scenario, points))
         console.print()
         console.print(_tree_line(result.tree), soft_wrap=True)
         console.print()
@@ -219,10 +221,10 @@ def _resolved_scenario(folder) -> dict:
     return yaml.safe_load((Path(folder) / "scenario.yaml").read_text(encoding="utf-8"))
 
 
-def _box_table(number, box, scenario: dict):
+def _box_table(number, box, scenario: dict, points):
     from rich.table import Table
 
-    from sim.report.labels import parameter_label
+    from sim.report.labels import parameter_label, restriction_text
 
     first = box.iloc[0]
     table = Table(title=f"Box {number}: coverage {100 * first['coverage']:.0f}%, density "
@@ -232,9 +234,7 @@ def _box_table(number, box, scenario: dict):
     table.add_column("In the box")
     table.add_column("quasi-p", justify="right")
     for row in box.itertuples():
-        inside = row.categories.replace("|", " or ") if row.categories else (
-            f"{row.low:.3g} – {row.high:.3g}")
-        table.add_row(parameter_label(row.parameter, scenario), inside,
+        table.add_row(parameter_label(row.parameter, scenario), restriction_text(row, points),
                       "" if row.quasi_p != row.quasi_p else f"{row.quasi_p:.1g}")
     return table
 

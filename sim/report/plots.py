@@ -31,7 +31,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim.errors import UserError
-from sim.report.labels import parameter_label
+from sim.report.labels import parameter_label, restriction_text
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -716,23 +716,11 @@ def tree_figure(folder: Folder, leaves: pd.DataFrame, points: pd.DataFrame) -> F
 
 
 def _rule_text(rows: pd.DataFrame, scenario: dict, points: pd.DataFrame) -> str:
-    """A leaf's restrictions, one per line, in words (``≤`` or ``>`` when one end is open)."""
-    lines = []
-    for row in rows.itertuples():
-        if not row.parameter:
-            return "(the whole space)"
-        label = parameter_label(row.parameter, scenario)
-        if row.categories:
-            lines.append(f"{label}: {row.categories.replace('|', ' or ')}")
-            continue
-        lo, hi = float(points[row.parameter].min()), float(points[row.parameter].max())
-        if row.low <= lo:
-            lines.append(f"{label} ≤ {_tick(float(row.high))}")
-        elif row.high >= hi:
-            lines.append(f"{label} > {_tick(float(row.low))}")
-        else:
-            lines.append(f"{label} {_tick(float(row.low))}–{_tick(float(row.high))}")
-    return "\n".join(lines)
+    """A leaf's restrictions, one per line, in words."""
+    if not rows["parameter"].iloc[0]:
+        return "(the whole space)"
+    return "\n".join(f"{parameter_label(row.parameter, scenario)}: "
+                     f"{restriction_text(row, points)}" for row in rows.itertuples())
 
 
 # -- levers against uncertainties (negsim robust) --------------------------------------------

@@ -283,10 +283,11 @@ def _sweep_results(opened: plots.Folder) -> list[str]:
 
 
 def _discover_results(opened: plots.Folder) -> list[str]:
-    from sim.report.labels import parameter_label
+    from sim.report.labels import parameter_label, restriction_text
     from sim.results.discovery import read_restrictions
 
     boxes = read_restrictions(opened.path, "boxes")
+    points = pd.read_csv(opened.path / "points.csv")
     parts = ["<h2>Results</h2>",
              "<p>PRIM looks for boxes of the swept parameters that hold many points of interest "
              "(coverage: the share of all points of interest inside the box) and few others "
@@ -297,9 +298,7 @@ def _discover_results(opened: plots.Folder) -> list[str]:
                      "whole.</p>")
     for number, box in boxes.groupby("box", sort=True):
         first = box.iloc[0]
-        rows = [[parameter_label(r.parameter, opened.scenario),
-                 r.categories.replace("|", " or ") if r.categories else
-                 f"{r.low:.3g} to {r.high:.3g}",
+        rows = [[parameter_label(r.parameter, opened.scenario), restriction_text(r, points),
                  "" if pd.isna(r.quasi_p) else f"{r.quasi_p:.1g}"] for r in box.itertuples()]
         parts += [f"<h3>Box {number}: coverage {100 * first['coverage']:.0f}%, density "
                   f"{100 * first['density']:.0f}%</h3>",
