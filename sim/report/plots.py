@@ -623,7 +623,8 @@ def peeling_figure(folder: Folder, peeling: pd.DataFrame) -> Figure:
                     xytext=(12, 8), textcoords="offset points", fontsize=14, fontweight="bold")
     handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colours(k),
                                        markersize=10, label=str(k)) for k in range(most + 1)]
-    ax.legend(handles=handles, title="Parameters restricted", loc="lower left", ncols=2)
+    # upper right is the ideal corner (every point of interest, nothing else): never reached
+    ax.legend(handles=handles, title="Parameters restricted", loc="upper right", ncols=2)
     ax.set_xlabel("Coverage (% of the points of interest in the box)")
     ax.set_ylabel("Density (% of the box's points of interest)")
     ax.set_xlim(0, 105)
@@ -759,9 +760,11 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
     left.set_xlim(0, max(5.0, 105 * float(shown["p90"].max())))
     right.barh(y, 100 * shown["regret_max"], color=OKABE_ITO[5], height=0.6)
     right.scatter(100 * shown["regret_p90"], y, marker="|", s=300, color="black", zorder=3)
+    for yi, lost in zip(y, 100 * shown["regret_max"], strict=True):
+        right.text(lost, yi, f" {lost:.1f}", va="center", fontsize=11)
     right.set_yticks(y, [f"#{int(r)}" for r in shown["rank"]], fontsize=12)
     right.set_xlabel("Regret (percentage points)")
-    right.set_xlim(0, max(1.0, 110 * float(shown["regret_max"].max())))
+    right.set_xlim(0, max(1.0, 118 * float(shown["regret_max"].max())))
     for ax in (left, right):
         ax.grid(axis="y", visible=False)
     return fig
