@@ -8,7 +8,8 @@
     model = sim.ema.model(
         "coalition-ceasefire-push", ["ceasefire_holding", "attended.russia"],
         uncertainties={"trust.ukraine.russia": (0.02, 0.4), "actors.russia.momentum": (0, 0.6)},
-        levers={"actors.usa.monitoring": [0.0, 0.8], "actors.usa.attendance.mode": ["auto", "always"]},
+        levers={"actors.usa.monitoring": [0.0, 0.8],
+                "actors.usa.attendance.mode": ["auto", "always"]},
         runs=1000)
     experiments, outcomes = perform_experiments(model, scenarios=100, policies=4)
 

@@ -740,12 +740,12 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
     meta = folder.metadata
     levers, goal = meta["levers"], meta["objective"]
     shown = combinations.sort_values("rank").head(ROBUST_SHOWN)
+    names = " · ".join(f"L{i}" for i in range(1, len(levers) + 1))
     legend = "; ".join(f"L{i} {parameter_label(path, folder.scenario)}"
                        for i, path in enumerate(levers, start=1))
     fig, (left, right) = _figure(
         folder, f"Which levers do well in every world? '{_output_label(goal['output'])}'",
-        f"Each row is one combination of the levers ({' · '.join(f'L{i}' for i in range(1, len(levers) + 1))}: "
-        f"{legend}), best first. Left: the objective across the {int(meta['worlds']):,} "
+        f"Each row is one combination of the levers ({names}: {legend}), best first. Left: the objective across the {int(meta['worlds']):,} "
         "worlds (dot: mean; line: 10th to 90th percentile). Right: regret, how many points "
         "the best combination of each world did better (bar: the largest; tick: the 90th "
         "percentile).", ncols=2, size=(SIZE[0], max(SIZE[1], 2.2 + 0.42 * len(shown))))
@@ -755,7 +755,7 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
     left.hlines(y, 100 * shown["p10"], 100 * shown["p90"], color=OKABE_ITO[0], linewidth=3)
     left.scatter(100 * shown["mean"], y, s=70, color=OKABE_ITO[0], zorder=3)
     left.set_yticks(y, labels, fontsize=12)
-    left.set_ylabel(" · ".join(f"L{i}" for i in range(1, len(levers) + 1)))
+    left.set_ylabel(names)
     left.set_xlabel(f"{_output_label(goal['output'])} (% of runs)")
     left.set_xlim(0, max(5.0, 105 * float(shown["p90"].max())))
     right.barh(y, 100 * shown["regret_max"], color=OKABE_ITO[5], height=0.6)
