@@ -26,7 +26,10 @@ def performed():
         levers={"actors.usa.attendance.mode": ["auto", "always"],
                 "issues.ceasefire.opens_after": [None, "exchange"]},
         runs=RUNS, seed=SEED)
-    experiments, outcomes = ema_workbench.perform_experiments(built, scenarios=3, policies=3)
+    # every lever combination (a full factorial of the four) in three seeded scenarios
+    experiments, outcomes = ema_workbench.perform_experiments(
+        built, scenarios=3, policies=4, lever_sampling=ema_workbench.Samplers.FF,
+        uncertainty_sampling_kwargs={"rng": 42})
     return built, experiments, outcomes
 
 
@@ -37,7 +40,11 @@ def test_the_model_speaks_in_dotted_paths_and_outcome_shares(performed):
     assert [lever.name for lever in built.levers] == ["actors.usa.attendance.mode",
                                                       "issues.ceasefire.opens_after"]
     assert set(outcomes) == {"ceasefire_holding", "attended.usa", "leaders_met"}
-    assert len(experiments) == 9 and all(len(v) == 9 for v in outcomes.values())
+    assert len(experiments) == 12 and all(len(v) == 12 for v in outcomes.values())
+    assert experiments.groupby(["actors.usa.attendance.mode",
+                                "issues.ceasefire.opens_after"]).size().to_dict() == {
+        ("always", "exchange"): 3, ("always", "null"): 3, ("auto", "exchange"): 3,
+        ("auto", "null"): 3}
     for values in outcomes.values():
         assert ((0 <= values) & (values <= 1)).all()
     assert {"trust.ukraine.russia", "calendar.sessions", "actors.usa.attendance.mode"} <= set(
@@ -46,7 +53,7 @@ def test_the_model_speaks_in_dotted_paths_and_outcome_shares(performed):
 
 def test_each_experiment_equals_negsim_run_with_its_values(performed):
     _, experiments, outcomes = performed
-    for i in (0, 4, 8):
+    for i in (0, 5, 11):
         row = experiments.iloc[i]
         overrides = [f"trust.ukraine.russia={float(row['trust.ukraine.russia'])!r}",
                      f"calendar.sessions={int(row['calendar.sessions'])}",
@@ -70,7 +77,7 @@ def test_emas_own_analysis_reads_the_results(performed):
     _, experiments, outcomes = performed
     scores = feature_scoring.get_feature_scores_all(
         experiments.drop(columns=["model", "policy", "scenario"]),
-        {"attended.usa": outcomes["attended.usa"]})
+        {"attended.usa": outcomes["attended.usa"]}, random_state=0)
     assert scores.loc["actors.usa.attendance.mode", "attended.usa"] == scores.max().max()
 
 
