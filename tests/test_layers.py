@@ -1,8 +1,8 @@
 """The package's layers point one way, and no two files import each other (issue 11).
 
-Layers, from the top: the command line, the browser view, reports and figures, experiments,
-the results folder, the model, the scenario language, and the base (``sim/errors.py``,
-``sim/__init__.py``). A module may import its own layer or a lower one, never a higher one:
+Layers, from the top: the command line, the browser view, reports and figures, negsim as an
+EMA Workbench model (``sim/ema.py``), experiments, the results folder, the model, the scenario
+language, and the base (``sim/errors.py``, ``sim/__init__.py``). A module may import its own layer or a lower one, never a higher one:
 so no library module imports the command line, and the model never reads a results folder.
 Every import counts, also those inside functions (the command line imports late to stay
 fast); only ``if TYPE_CHECKING:`` blocks, which never run, are left out.
@@ -17,8 +17,8 @@ import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
 
-LAYERS = ["sim.cli", "sim.view", "sim.report", "sim.experiment", "sim.results", "sim.model",
-          "sim.scenario", "sim"]
+LAYERS = ["sim.cli", "sim.view", "sim.report", "sim.ema", "sim.experiment", "sim.results",
+          "sim.model", "sim.scenario", "sim"]
 """Highest first; ``sim`` is the base: ``sim/__init__.py``, ``sim/errors.py``."""
 
 

@@ -167,7 +167,8 @@ def test_constraints_pin_every_declared_dependency_within_its_range(repo_root, p
     pins = read_pins(repo_root / "constraints.txt")
     project = pyproject["project"]
     extras = project["optional-dependencies"]
-    for line in project["dependencies"] + extras["test"] + extras["view"] + extras["cluster"]:
+    for line in (project["dependencies"] + extras["test"] + extras["view"] + extras["cluster"]
+                 + extras["explore"]):
         req = Requirement(line)
         name = canonicalize_name(req.name)
         assert name in pins, f"constraints.txt has no == pin for {req.name}"
@@ -178,8 +179,8 @@ def test_constraints_pin_every_declared_dependency_within_its_range(repo_root, p
 def test_constraints_pin_everything_installed_for_the_test_extra(repo_root):
     assert sys.version_info[:2] == (3, 12), "constraints.txt holds the pins for Python 3.12"
     pins = read_pins(repo_root / "constraints.txt")
-    unpinned = required_closure("negsim", {"test", "view", "cluster"}) - set(pins)
-    assert not unpinned, f"needed by negsim[test,view,cluster] but not pinned: {unpinned}"
+    unpinned = required_closure("negsim", {"test", "view", "cluster", "explore"}) - set(pins)
+    assert not unpinned, f"needed by negsim[test,view,cluster,explore] but not pinned: {unpinned}"
 
 
 # --- versions and citation ----------------------------------------------------------------

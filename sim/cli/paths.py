@@ -162,7 +162,7 @@ def _recorded_kind(folder: Path) -> str | None:
         kind = read_metadata(folder).get("kind")
     except (OSError, ValueError, AttributeError):
         return None
-    return kind if kind in ("run", "compare", "sweep") else None
+    return kind if kind in ("run", "compare", "sweep", "discover", "robust") else None
 
 
 def _scenario(path: Path) -> str | None:
@@ -189,6 +189,30 @@ def _sweep(path: Path) -> str | None:
     except UserError as error:
         return str(error)
     return _readable(found)
+
+
+def _robust(path: Path) -> str | None:
+    """A robust file, or the name of one (``./scenarios/robust/`` first, then the shipped)."""
+    if _is_dir(path):
+        return (f"{_shown(path)} is a folder; give a robust file, e.g. "
+                "scenarios/robust/us-levers.yaml")
+    from sim.errors import UserError
+    from sim.experiment.robust import resolve_robust
+
+    try:
+        found = resolve_robust(path)
+    except UserError as error:
+        return str(error)
+    return _readable(found)
+
+
+def _of_a_sweep(path: Path) -> str | None:
+    """The results folder of ``negsim sweep`` (scenario discovery reads its points)."""
+    kind = _recorded_kind(path)
+    if kind == "sweep":
+        return None
+    return (f"{_shown(path)} holds the results of negsim {kind or 'something else'}, not of a "
+            "sweep: give the folder of negsim sweep")
 
 
 # -- checks of places to write ---------------------------------------------------------------
@@ -248,7 +272,14 @@ SWEEP = PathKind("sweep file", (_usable, _sweep), as_text=True)
 
 RESULTS = PathKind("results folder", (_usable, _exists, _a_folder, _readable, _finished,
                                        _results))
-"""A finished results folder of negsim run, compare or sweep (to plot or report)."""
+"""A finished results folder of negsim run, compare, sweep, discover or robust (to plot or
+report)."""
+
+SWEEP_RESULTS = PathKind("sweep's results folder", (*RESULTS.checks, _of_a_sweep))
+"""A finished results folder of negsim sweep (for scenario discovery)."""
+
+ROBUST = PathKind("robust file", (_usable, _robust), as_text=True)
+"""A robust file or the name of one: found, and readable."""
 
 PARTIAL = PathKind("interrupted job's folder", (_usable, _exists, _a_folder, _readable,
                                                  _writable, _unfinished))
@@ -264,4 +295,5 @@ SCENARIOS_FOLDER = PathKind("folder for your scenarios", (_usable, _outside_the_
                                                            _can_hold_folder))
 """Where ``negsim new`` writes: an output folder that is not inside the installed package."""
 
-KINDS = (SCENARIO, SWEEP, RESULTS, PARTIAL, OUTPUT_FOLDER, OUTPUT_FILE, SCENARIOS_FOLDER)
+KINDS = (SCENARIO, SWEEP, ROBUST, RESULTS, SWEEP_RESULTS, PARTIAL, OUTPUT_FOLDER, OUTPUT_FILE,
+         SCENARIOS_FOLDER)

@@ -266,3 +266,133 @@ def _indices_table(result):
 def _written(path) -> str:
     figures = " (figures in figures/)" if (Path(path) / "figures").is_dir() else ""
     return f"Results written to {path}/{figures}"
+
+
+def print_discovery(result, quiet: bool) -> None:
+    """``negsim discover``: the points of interest, each PRIM box, CART in one line."""
+    import pandas as pd
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    meta = result.metadata
+    if not quiet:
+        scenario = _resolved_scenario(result.path)
+        console.print(f"[bold]Scenario discovery[/bold] over the sweep {meta['sweep']['stem']} "
+                      f"of {meta['scenario']['stem']}: {meta['of_interest']:,} of "
+                      f"{meta['points']:,} points have {meta['output']} ≥ "
+                      f"{100 * meta['threshold']:.1f}% of runs", soft_wrap=True)
+        if result.boxes.empty:
+            console.print("\nPRIM found no box richer in these points than the sweep as a "
+                          "whole.", soft_wrap=True)
+        points = pd.read_csv(Path(result.path) / "points.csv")
+        for number, box in result.boxes.groupby("box", sort=True):
+            console.print()
+            console.print(_box_table(number, box, scenario, points))
+        console.print()
+        console.print(_tree_line(result.tree), soft_wrap=True)
+        console.print()
+    console.print(_written(result.path), soft_wrap=True)
+
+
+def _resolved_scenario(folder) -> dict:
+    import yaml
+
+    return yaml.safe_load((Path(folder) / "scenario.yaml").read_text(encoding="utf-8"))
+
+
+def _box_table(number, box, scenario: dict, points):
+    from rich.table import Table
+
+    from sim.model.labels import Labels
+    from sim.report.boxes import restriction_text
+
+    first = box.iloc[0]
+    table = Table(title=f"Box {number}: coverage {100 * first['coverage']:.0f}%, density "
+                        f"{100 * first['density']:.0f}%, {100 * first['mass']:.0f}% of the "
+                        "points", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("Parameter")
+    table.add_column("In the box")
+    table.add_column("quasi-p", justify="right")
+    for row in box.itertuples():
+        table.add_row(Labels(scenario).parameter(row.parameter), restriction_text(row, points),
+                      "" if row.quasi_p != row.quasi_p else f"{row.quasi_p:.1g}")
+    return table
+
+
+def _tree_line(tree) -> str:
+    leaves = tree.groupby("leaf").first()
+    best = leaves.sort_values("density", ascending=False).iloc[0]
+    return (f"CART, the second view: {len(leaves)} leaves; the richest has "
+            f"{100 * best['density']:.0f}% points of interest and covers "
+            f"{100 * best['coverage']:.0f}% of them (rules in tree.txt).")
+
+
+ROBUST_ROWS = 20
+"""At most this many combinations are printed, best first (all are in combinations.csv)."""
+
+
+def print_robust(result, quiet: bool) -> None:
+    """``negsim robust``: every lever combination by minimax regret."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    meta = result.metadata
+    if not quiet:
+        scenario = _resolved_scenario(result.path)
+        goal = meta["objective"]
+        console.print(f"[bold]Robust levers[/bold] {meta['robust']['stem']} of "
+                      f"{meta['scenario']['stem']}: {meta['combinations']:,} lever combinations "
+                      f"× {meta['worlds']:,} worlds × {meta['runs']:,} runs (seed "
+                      f"{meta['seed']}); objective: {goal['output']}, "
+                      f"{'higher' if goal['direction'] == 'max' else 'lower'} is better",
+                      soft_wrap=True)
+        console.print()
+        console.print(_lever_legend(meta["levers"], scenario), soft_wrap=True)
+        console.print()
+        console.print(_robust_table(result))
+        console.print(_robust_note(meta), soft_wrap=True)
+        console.print()
+    console.print(_written(result.path), soft_wrap=True)
+
+
+def _lever_legend(levers: list[str], scenario: dict) -> str:
+    from sim.model.labels import Labels
+
+    return "Levers: " + "; ".join(f"L{i} {Labels(scenario).parameter(path)}"
+                                  for i, path in enumerate(levers, start=1))
+
+
+def _robust_table(result):
+    from rich.table import Table
+
+    meta, table = result.metadata, result.combinations.sort_values("rank")
+    satisfice = meta.get("satisfice")
+    grid = Table(show_edge=False, pad_edge=False)
+    grid.add_column("Rank", justify="right")
+    grid.add_column(" · ".join(f"L{i}" for i in range(1, len(meta["levers"]) + 1)))
+    for name in ("Mean", "p10–p90", "Max\nregret", "p90\nregret"):
+        grid.add_column(name, justify="right")
+    if satisfice is not None:
+        sign = "≥" if meta["objective"]["direction"] == "max" else "≤"
+        grid.add_column(f"Meets\n{sign} {100 * satisfice:.0f}%", justify="right")
+    for row in table.head(ROBUST_ROWS).to_dict(orient="records"):
+        cells = [str(row["rank"]), " · ".join(_option(row[path]) for path in meta["levers"]),
+                 f"{100 * row['mean']:.1f}", f"{100 * row['p10']:.0f}–{100 * row['p90']:.0f}",
+                 f"{100 * row['regret_max']:.1f}", f"{100 * row['regret_p90']:.1f}"]
+        if satisfice is not None:
+            cells.append(f"{100 * row['meets']:.0f}%")
+        grid.add_row(*cells)
+    return grid
+
+
+def _option(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _robust_note(meta: dict) -> str:
+    shown = "" if meta["combinations"] <= ROBUST_ROWS else (
+        f" The {ROBUST_ROWS} best of {meta['combinations']:,} are shown; all are in "
+        "combinations.csv.")
+    return ("Objective in % of runs across the worlds (mean; 10th–90th percentile). Regret: in "
+            "each world, how many points the best combination did better; ranked by the "
+            f"largest regret (minimax), then its 90th percentile.{shown}")

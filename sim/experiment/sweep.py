@@ -86,7 +86,7 @@ def load_sweep(path: str | os.PathLike) -> Sweep:
     """
     path = resolve_sweep(path)
     spec, tree = read_sweep_file(path, _shown(path))
-    base = _read_base(spec.base, path, tree)
+    base = read_base(spec.base, path, tree)
     return _checked(spec, tree, path.read_text(encoding="utf-8"), str(path),
                     _stem(path), base)
 
@@ -121,9 +121,9 @@ def _stem(path: Path) -> str:
     return path.stem if path.suffix in (".yaml", ".yml") else path.name
 
 
-def _read_base(name: str, sweep_path: Path, tree):
-    """The base scenario: a path relative to the sweep file, else a name or a path as
-    ``negsim run`` takes it."""
+def read_base(name: str, sweep_path: Path, tree):
+    """The base scenario: a path relative to the sweep (or robust) file, else a name or a path
+    as ``negsim run`` takes it; a scenario that cannot be found is reported at ``base:``."""
     from sim.scenario.loader import load_scenario_dict
 
     here = sweep_path.parent
@@ -139,8 +139,6 @@ def _read_base(name: str, sweep_path: Path, tree):
 
 
 def _checked(spec: SweepFile, tree, text: str, source: str, stem: str, base) -> Sweep:
-    from sim.model import NegotiationModel
-
     scenario = base.validate()
     resolved = scenario.model_dump(mode="json")
     problems = _output_problems(spec, scenario, tree)
@@ -153,17 +151,28 @@ def _checked(spec: SweepFile, tree, text: str, source: str, stem: str, base) -> 
                     values=tuple(given.values) if given.values is not None else None,
                     whole=whole and given.range is not None, steps=given.steps,
                     same_as=p.same_as)
-        problems += _axis_problems(axis, base, tree)
+        problems += axis_problems(axis, base, tree.origin(("parameters", path)),
+                                  f"parameters.{path}")
         axes.append(axis)
     problems += _link_problems(axes, tree)
     if problems:
         raise ScenarioError(problems)
+    return Sweep(spec, stem, source, text, base, tuple(axes),
+                 per_replicate_paths(axes, scenario), tree)
+
+
+def per_replicate_paths(axes: list[Axis], scenario) -> frozenset[str]:
+    """The axes that vary inside one ensemble: numeric fields the engine reads per replicate
+    (``numeric_paths`` of :class:`~sim.model.NegotiationModel`), given as decimals. The others
+    are structural: each combination of their values is simulated with its own scenario."""
+    from sim.model import NegotiationModel
+
+    resolved = scenario.model_dump(mode="json")
     numeric = NegotiationModel(scenario, replicates=1).numeric_paths
-    per_replicate = frozenset(
+    return frozenset(
         a.path for a in axes
         if a.path in numeric and _is_number(_get(resolved, a.path)) and not a.whole
         and (a.values is None or all(_is_number(v) for v in a.values)))
-    return Sweep(spec, stem, source, text, base, tuple(axes), per_replicate, tree)
 
 
 def _link_problems(axes: list[Axis], tree) -> list[Problem]:
@@ -208,26 +217,24 @@ def output_names(scenario) -> list[str]:
             *(f"agreed.{k}" for k in sorted(scenario.issues))]
 
 
-def _axis_problems(axis: Axis, base, tree) -> list[Problem]:
+def axis_problems(axis: Axis, base, where, field: str) -> list[Problem]:
     """Check ``path=value`` like ``--set`` at the axis' extreme values (bounds are intervals,
     so the extremes stand for the values between), and that no actor or issue appears or
-    disappears."""
+    disappears; problems are reported at ``where`` (an origin in the file) as ``field``."""
     extremes = axis.values if axis.values is not None else (
         (int(axis.lo), int(axis.hi)) if axis.whole else (axis.lo, axis.hi))
-    where = tree.origin(("parameters", axis.path))
     for value in dict.fromkeys(extremes):
         changed = base.with_overrides([_override(axis.path, value)], label=OVERRIDE_LABEL)
         cast = _cast_change(base.data, changed.data)
         if cast:
-            return [Problem.at(where, f"parameters.{axis.path}",
+            return [Problem.at(where, field,
                                f"changes the set of actors or issues ({cast}); a sweep varies "
                                "the parameters of one cast. To compare different casts, write "
                                "a scenario file for each and run: negsim compare A B")]
         try:
             changed.validate()
         except ScenarioError as err:
-            return [Problem.at(where, f"parameters.{axis.path}",
-                               f"{_json(value)} is not allowed: {_reason(p)}")
+            return [Problem.at(where, field, f"{_json(value)} is not allowed: {_reason(p)}")
                     for p in err.problems]
     return []
 
@@ -292,9 +299,18 @@ def groups(sweep: Sweep, points: pd.DataFrame) -> list[Group]:
     Raises:
         ScenarioError: a combination of structural values that the scenario refuses.
     """
+    where = sweep.tree.origin(("parameters",)) if sweep.tree is not None else None
+    return group_points(points, sweep.base, sweep.structural, sweep.per_replicate,
+                        where, "parameters")
+
+
+def group_points(points: pd.DataFrame, base, structural: list[str], per_replicate,
+                 where, field: str) -> list[Group]:
+    """The points grouped by their ``structural`` values, each group with its scenario (the
+    ``base`` with those values) and its points' ``per_replicate`` values; a combination the
+    scenario refuses is reported at ``where`` as ``field``."""
     from sim.model import NegotiationModel
 
-    structural = sweep.structural
     keys = (points[structural].itertuples(index=False, name=None) if structural
             else [()] * len(points))
     members: dict[tuple, list[int]] = {}
@@ -303,8 +319,8 @@ def groups(sweep: Sweep, points: pd.DataFrame) -> list[Group]:
     out = []
     for key, ids in members.items():
         overrides = [_override(p, v) for p, v in zip(structural, key, strict=True)]
-        scenario = _group_scenario(sweep, overrides)
-        varying = sorted(sweep.per_replicate)
+        scenario = _group_scenario(base, overrides, where, field)
+        varying = sorted(per_replicate)
         if missing := set(varying) - NegotiationModel(scenario, replicates=1).numeric_paths:
             raise UserError(f"cannot vary {', '.join(sorted(missing))} per replicate when "
                             f"{', '.join(overrides)}: the model does not read it there")
@@ -314,15 +330,14 @@ def groups(sweep: Sweep, points: pd.DataFrame) -> list[Group]:
     return out
 
 
-def _group_scenario(sweep: Sweep, overrides: list[str]):
+def _group_scenario(base, overrides: list[str], where, field: str):
     try:
-        scenario = sweep.base.with_overrides(overrides, label=OVERRIDE_LABEL).validate()
+        scenario = base.with_overrides(overrides, label=OVERRIDE_LABEL).validate()
     except ScenarioError as err:
-        where = sweep.tree.origin(("parameters",)) if sweep.tree is not None else None
-        raise ScenarioError([Problem.at(where, "parameters", f"the combination "
+        raise ScenarioError([Problem.at(where, field, f"the combination "
                                         f"{', '.join(overrides)} is not allowed: {_reason(p)}")
                              for p in err.problems]) from None
-    return scenario.with_source(sweep.base.source, sweep.base.stem)
+    return scenario.with_source(base.source, base.stem)
 
 
 def plan_tasks(group_list: list[Group], runs: int, chunk_size: int) -> list[SweepTask]:
@@ -447,7 +462,7 @@ def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group
     with runs_.interruptions_kept(partial_dir, "sweep"):
         runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
                                 executor=executor, progress=progress, hooks=hooks)
-        counts = _add_up(partial_dir, tasks, len(points), spec.runs)
+        counts = add_up(partial_dir, tasks, len(points), spec.runs)
         table = tables.points_with_shares(points, counts, list(spec.outputs))
         indices, notes = _sensitivity(sweep, unit, table)
         metadata["warnings"] = notes
@@ -457,8 +472,8 @@ def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group
     return tables.load_sweep_results(final)
 
 
-def _add_up(partial_dir: Path, tasks: list[SweepTask], n_points: int,
-            runs: int) -> pd.DataFrame:
+def add_up(partial_dir: Path, tasks: list[SweepTask], n_points: int,
+           runs: int) -> pd.DataFrame:
     """Every point's counts, from the stored chunks (a point may span two chunks)."""
     from sim.results import folder as files
 

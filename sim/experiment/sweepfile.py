@@ -113,15 +113,16 @@ def read_sweep_file(path: FilePath, shown: str | None = None) -> tuple[SweepFile
         raise ScenarioError([Problem(shown, 1, 1, "", (
             f"this is a scenario, not a sweep: run it with negsim run {shown} (a sweep file "
             "starts with kind: sweep)"))])
+    refuse_other_kind(tree, "sweep")
     problems = list(tree.problems)
     try:
         spec = SweepFile.model_validate_json(json.dumps(tree.data), strict=True)
     except ValidationError as err:
-        problems += _explain(err, tree)
-        raise ScenarioError(_sorted(problems)) from None
+        problems += explain(err, tree)
+        raise ScenarioError(sorted_problems(problems)) from None
     problems += design_problems(spec, tree)
     if problems:
-        raise ScenarioError(_sorted(problems))
+        raise ScenarioError(sorted_problems(problems))
     return spec, tree
 
 
@@ -132,6 +133,25 @@ def _is_a_scenario(data: dict) -> bool:
     scenario_only = {"extends", *Scenario.model_fields} - set(SweepFile.model_fields)
     return not set(data) & set(SweepFile.model_fields) - {"title", "description"} and bool(
         set(data) & scenario_only)
+
+
+COMMANDS = {"sweep": "negsim sweep", "robust": "negsim robust"}
+"""The file kinds of experiments, and the command that runs each."""
+
+
+def refuse_other_kind(tree: Tree, expected: str) -> None:
+    """One line, at ``kind:``, when a file of another experiment kind is given (a robust file
+    to ``negsim sweep``, or the reverse), instead of a list of unknown keys.
+
+    Raises:
+        ScenarioError: the file names another kind of experiment.
+    """
+    kind = tree.data.get("kind") if isinstance(tree.data, dict) else None
+    if kind in COMMANDS and kind != expected:
+        raise ScenarioError([Problem.at(
+            tree.origin(("kind",)), "kind",
+            f"this is a {kind} file, not a {expected} file: run it with {COMMANDS[kind]} "
+            f"{tree.sources[0] if tree.sources else 'FILE'}")])
 
 
 def design_problems(spec: SweepFile, tree: Tree) -> list[Problem]:
@@ -209,18 +229,22 @@ def _kind(value: object) -> str:
 # -- pydantic's errors, in plain words at the line that holds the value ----------------------
 
 
-def _explain(err: ValidationError, tree: Tree) -> list[Problem]:
+def explain(err: ValidationError, tree: Tree, top: type[BaseModel] | None = None
+            ) -> list[Problem]:
+    """pydantic's errors about an experiment file (a :class:`SweepFile`, or ``top``) as
+    problems in plain words, each at the line that holds the value."""
+    top = top or SweepFile
     problems: dict[str, Problem] = {}
     for error in err.errors(include_url=False):
-        path = _data_path(error["loc"], tree)
+        path = _data_path(error["loc"], tree, top)
         key = dotted(path)
         if key in problems:  # one message per place (a union reports every branch)
             continue
-        problems[key] = Problem.at(tree.origin(path), key, _wording(error, path, tree))
+        problems[key] = Problem.at(tree.origin(path), key, _wording(error, path, top))
     return list(problems.values())
 
 
-def _data_path(loc: tuple, tree: Tree) -> tuple:
+def _data_path(loc: tuple, tree: Tree, top: type[BaseModel]) -> tuple:
     """The part of pydantic's location that exists in the file (drops union branch names)."""
     path: tuple = ()
     for item in loc:
@@ -228,25 +252,26 @@ def _data_path(loc: tuple, tree: Tree) -> tuple:
         if isinstance(node, dict) and item in node or (
                 isinstance(node, list) and isinstance(item, int) and item < len(node)):
             path = (*path, item)
-        elif error_past_end(node, item):
+        elif error_past_end(node, item, top):
             path = (*path, item)
             break
     return path
 
 
-def error_past_end(node: object, item: object) -> bool:
+def error_past_end(node: object, item: object, top: type[BaseModel] | None = None) -> bool:
     """A key the file lacks (a missing field) still names the place of the problem."""
-    return isinstance(node, dict) and isinstance(item, str) and item in _all_fields()
+    return isinstance(node, dict) and isinstance(item, str) and item in _all_fields(top)
 
 
-def _all_fields() -> set[str]:
-    return set(SweepFile.model_fields) | set(ParameterSpec.model_fields)
+def _all_fields(top: type[BaseModel] | None = None) -> set[str]:
+    return set((top or SweepFile).model_fields) | set(ParameterSpec.model_fields)
 
 
-def _wording(error: dict, path: tuple, tree: Tree) -> str:
+def _wording(error: dict, path: tuple, top: type[BaseModel]) -> str:
     kind, ctx, given = error["type"], error.get("ctx", {}), error.get("input")
     if kind == "extra_forbidden":
-        model = ParameterSpec if len(path) == 3 and path[0] == "parameters" else SweepFile
+        model = ParameterSpec if (top is SweepFile and len(path) == 3
+                                  and path[0] == "parameters") else top
         allowed = list(model.model_fields)
         hint = did_you_mean(str(path[-1]), allowed)
         return (f"unknown key '{path[-1]}'{hint or ';'} allowed: {', '.join(allowed)}")
@@ -267,7 +292,7 @@ def _wording(error: dict, path: tuple, tree: Tree) -> str:
     return f"{error['msg']} (got {show_value(given)})"
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(dict.fromkeys(problems), key=lambda p: (p.file or "", p.line or 0, p.col or 0))
 
 

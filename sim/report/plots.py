@@ -37,6 +37,7 @@ from sim.model.labels import SERIES_COLOURS, Labels
 from sim.model.outcomes import OUTCOMES, PALETTE
 from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
+from sim.report.boxes import restriction_text
 
 STYLE = {
     "font.size": 15, "axes.titlesize": 18, "axes.titleweight": "bold", "axes.labelsize": 16,
@@ -71,7 +72,11 @@ class Folder:
         if self.kind == "compare":
             names = " vs ".join(s["label"] for s in meta["scenarios"])
             return f"Scenarios: {names} · {runs} each · seed {meta['seed']}"
-        if self.kind == "sweep":
+        if self.kind == "robust":
+            return (f"Robust file: {meta['robust']['stem']} · scenario: {_stem(meta)} · "
+                    f"{int(meta['combinations']):,} lever combinations × "
+                    f"{int(meta['worlds']):,} worlds × {runs} · seed {meta['seed']}")
+        if self.kind in ("sweep", "discover"):
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
@@ -687,7 +692,205 @@ def sensitivity_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figu
     return fig
 
 
+# -- scenario discovery (negsim discover) ----------------------------------------------------
+
+
+def discover_figures(folder: Folder) -> dict[str, Figure]:
+    """The peeling trajectory, each PRIM box's limits, and CART's leaves."""
+    from sim.results.discovery import read_restrictions
+
+    peeling = pd.read_csv(folder.path / "peeling.csv")
+    boxes = read_restrictions(folder.path, "boxes")
+    points = pd.read_csv(folder.path / "points.csv")
+    drawn = {"discover_peeling": peeling_figure(folder, peeling)}
+    for number, box in boxes.groupby("box", sort=True):
+        drawn[f"discover_box_{number}"] = box_figure(folder, box, points, int(number))
+    drawn["discover_tree"] = tree_figure(folder, read_restrictions(folder.path, "tree"), points)
+    return drawn
+
+
+def _interest_words(folder: Folder) -> str:
+    meta = folder.metadata
+    return f"'{folder.labels.output(meta['output'])}' ≥ {100 * meta['threshold']:.1f}% of runs"
+
+
+def peeling_figure(folder: Folder, peeling: pd.DataFrame) -> Figure:
+    fig, (ax,) = _figure(
+        folder, f"Where is {_interest_words(folder)}? PRIM's trade-off",
+        "Each dot is one step of PRIM's peeling: coverage = share of all points of interest "
+        "inside the box; density = share of the box's points that are of interest. Colour: "
+        "how many parameters the box restricts. Ring: the step kept as the box (highest "
+        "coverage × density).")
+    most = max(1, int(peeling["restricted"].max()))
+
+    def colours(k: int):  # viridis short of its pale yellow end, which white paper hides
+        return matplotlib.colormaps["viridis"](0.85 * k / most)
+
+    for number, steps in peeling.groupby("box", sort=True):
+        ax.plot(100 * steps["coverage"], 100 * steps["density"], color="#777777",
+                linewidth=1, zorder=1)
+        ax.scatter(100 * steps["coverage"], 100 * steps["density"], s=45, zorder=2,
+                   c=[colours(int(k)) for k in steps["restricted"]])
+        kept = steps[steps["chosen"].astype(bool)].iloc[0]
+        ax.scatter([100 * kept["coverage"]], [100 * kept["density"]], s=400, zorder=3,
+                   facecolors="none", edgecolors="black", linewidths=2.5)
+        ax.annotate(f"Box {number}", (100 * kept["coverage"], 100 * kept["density"]),
+                    xytext=(12, 8), textcoords="offset points", fontsize=14, fontweight="bold")
+    handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colours(k),
+                                       markersize=10, label=str(k)) for k in range(most + 1)]
+    # upper right is the ideal corner (every point of interest, nothing else): never reached
+    ax.legend(handles=handles, title="Parameters restricted", loc="upper right", ncols=2)
+    ax.set_xlabel("Coverage (% of the points of interest in the box)")
+    ax.set_ylabel("Density (% of the box's points of interest)")
+    ax.set_xlim(0, 105)
+    ax.set_ylim(0, 105)
+    return fig
+
+
+def box_figure(folder: Folder, box: pd.DataFrame, points: pd.DataFrame, number: int) -> Figure:
+    first = box.iloc[0]
+    fig, (ax,) = _figure(
+        folder, f"Box {number}: where {_interest_words(folder)}",
+        f"Coverage {100 * first['coverage']:.0f}% (share of the points of interest inside), "
+        f"density {100 * first['density']:.0f}% (share of the box's points of interest), "
+        f"{100 * first['mass']:.0f}% of all points. Grey: the range swept; blue: the box. "
+        "q: quasi-p-value of the restriction (small = well supported).")
+    rows = box.reset_index(drop=True)
+    for y, row in rows.iloc[::-1].reset_index(drop=True).iterrows():
+        _box_row(ax, y, row, points[row["parameter"]])
+    labels = [folder.labels.parameter(p) for p in rows["parameter"]][::-1]
+    ax.set_yticks(range(len(rows)), [textwrap_label(label) for label in labels])
+    ax.set_xlim(-0.02, 1.25)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xticks([])
+    ax.grid(False)
+    ax.spines[["left", "bottom"]].set_visible(False)
+    return fig
+
+
+def _box_row(ax, y: int, row: pd.Series, swept: pd.Series) -> None:
+    """One restricted parameter: the range swept, the box's part of it, the values."""
+    ax.barh(y, 1.0, left=0, height=0.5, color="#DDDDDD")
+    q = "" if pd.isna(row["quasi_p"]) else f"q = {row['quasi_p']:.1g}"
+    if row["categories"]:
+        kept = set(row["categories"].split("|"))
+        every = sorted({str(v) for v in swept})
+        for i, value in enumerate(every):
+            x = (i + 0.5) / len(every)
+            ax.text(x, y, value, ha="center", va="center", fontsize=14,
+                    fontweight="bold" if value in kept else "normal",
+                    color=SERIES_COLOURS[0] if value in kept else "#777777")
+    else:
+        lo, hi = float(swept.min()), float(swept.max())
+        span = (hi - lo) or 1.0
+        left, right = (row["low"] - lo) / span, (row["high"] - lo) / span
+        ax.barh(y, right - left, left=left, height=0.5, color=SERIES_COLOURS[0])
+        ax.text(left, y + 0.3, _tick(float(row["low"])), ha="center", va="bottom", fontsize=13)
+        ax.text(right, y + 0.3, _tick(float(row["high"])), ha="center", va="bottom",
+                fontsize=13)
+        ax.text(0, y - 0.3, _tick(lo), ha="left", va="top", fontsize=11, color="#777777")
+        ax.text(1, y - 0.3, _tick(hi), ha="right", va="top", fontsize=11, color="#777777")
+    ax.text(1.04, y, q, ha="left", va="center", fontsize=13)
+
+
+def textwrap_label(label: str, width: int = 28) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width))
+
+
+TREE_LEAVES_SHOWN = 8
+"""At most this many CART leaves in the figure (all are in tree.csv and tree.txt)."""
+
+
+def tree_figure(folder: Folder, leaves: pd.DataFrame, points: pd.DataFrame) -> Figure:
+    overall = float(points["of_interest"].mean())
+    ranked = sorted(leaves.groupby("leaf", sort=True), key=lambda item: -item[1]["density"].iloc[0])
+    rich = [(leaf, rows) for leaf, rows in ranked if rows["density"].iloc[0] > overall]
+    shown = (rich or ranked[:1])[:TREE_LEAVES_SHOWN]
+    fig, (ax,) = _figure(
+        folder, "A second view: the regions a classification tree (CART) finds",
+        f"Each bar is one leaf of the tree: a region of the swept space, described by its "
+        f"rules. Shown: the {len(shown)} of {len(ranked)} leaves where points of interest "
+        f"({_interest_words(folder)}) are commoner than in the whole sweep "
+        f"({100 * overall:.0f}% of points; dashed line). Bar: density; right: coverage and the "
+        "leaf's share of all points.", size=(SIZE[0], max(SIZE[1], 1.5 + 1.1 * len(shown))))
+    for y, (leaf, rows) in enumerate(reversed(shown)):
+        density = 100 * rows["density"].iloc[0]
+        ax.barh(y, density, height=0.7, color=SERIES_COLOURS[1])
+        ax.text(density + 1.5, y, f"{density:.0f}%  (coverage {100 * rows['coverage'].iloc[0]:.0f}%"
+                f", {100 * rows['mass'].iloc[0]:.0f}% of points)", va="center", fontsize=12)
+    ax.axvline(100 * overall, color="black", linestyle="--", linewidth=1.5)
+    ax.set_ylim(-0.6, max(len(shown), 4) - 0.4)  # a lone leaf stays a bar, not a slab
+    ax.set_yticks(range(len(shown)), [_rule_text(rows, folder.scenario, points)
+                                      for _, rows in reversed(shown)], fontsize=11)
+    ax.set_xlim(0, 150)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("Density: share of the leaf's points that are of interest (%)")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def _rule_text(rows: pd.DataFrame, scenario: dict, points: pd.DataFrame) -> str:
+    """A leaf's restrictions, one per line, in words."""
+    if not rows["parameter"].iloc[0]:
+        return "(the whole space)"
+    return "\n".join(f"{Labels(scenario).parameter(row.parameter)}: "
+                     f"{restriction_text(row, points)}" for row in rows.itertuples())
+
+
+# -- levers against uncertainties (negsim robust) --------------------------------------------
+
+ROBUST_SHOWN = 20
+"""At most this many lever combinations in the figure, best first (all in combinations.csv)."""
+
+
+def robust_figures(folder: Folder) -> dict[str, Figure]:
+    combinations = pd.read_csv(folder.path / "combinations.csv", keep_default_na=False,
+                               na_values={"meets": [""]})
+    return {"robust_levers": robust_figure(folder, combinations)}
+
+
+def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
+    meta = folder.metadata
+    levers, goal = meta["levers"], meta["objective"]
+    shown = combinations.sort_values("rank").head(ROBUST_SHOWN)
+    names = " · ".join(f"L{i}" for i in range(1, len(levers) + 1))
+    legend = "; ".join(f"L{i} {folder.labels.parameter(path)}"
+                       for i, path in enumerate(levers, start=1))
+    fig, (left, right) = _figure(
+        folder, f"Which levers do well in every world? '{folder.labels.output(goal['output'])}'",
+        f"Each row is one combination of the levers ({names}: {legend}), best first. Left: the objective across the {int(meta['worlds']):,} "
+        "worlds (dot: mean; line: 10th to 90th percentile). Right: regret, how many points "
+        "the best combination of each world did better (bar: the largest; tick: the 90th "
+        "percentile).", ncols=2, size=(SIZE[0], max(SIZE[1], 2.2 + 0.42 * len(shown))))
+    y = np.arange(len(shown))[::-1]
+    labels = [" · ".join(_lever_text(row[path]) for path in levers)
+              for _, row in shown.iterrows()]
+    left.hlines(y, 100 * shown["p10"], 100 * shown["p90"], color=SERIES_COLOURS[0], linewidth=3)
+    left.scatter(100 * shown["mean"], y, s=70, color=SERIES_COLOURS[0], zorder=3)
+    left.set_yticks(y, labels, fontsize=12)
+    left.set_ylabel(names)
+    left.set_xlabel(f"{folder.labels.output(goal['output'])} (% of runs)")
+    left.set_xlim(0, max(5.0, 105 * float(shown["p90"].max())))
+    right.barh(y, 100 * shown["regret_max"], color=SERIES_COLOURS[1], height=0.6)
+    right.scatter(100 * shown["regret_p90"], y, marker="|", s=300, color="black", zorder=3)
+    for yi, lost in zip(y, 100 * shown["regret_max"], strict=True):
+        right.text(lost, yi, f" {lost:.1f}", va="center", fontsize=11)
+    right.set_yticks(y, [f"#{int(r)}" for r in shown["rank"]], fontsize=12)
+    right.set_xlabel("Regret (percentage points)")
+    right.set_xlim(0, max(1.0, 118 * float(shown["regret_max"].max())))
+    for ax in (left, right):
+        ax.grid(axis="y", visible=False)
+    return fig
+
+
+def _lever_text(value) -> str:
+    return _tick(value) if isinstance(value, float) else str(value)
+
+
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
-    "run": run_figures, "compare": compare_figures, "sweep": sweep_figures}
+    "run": run_figures, "compare": compare_figures, "sweep": sweep_figures,
+    "discover": discover_figures, "robust": robust_figures}
 """Which figures each kind of results folder gets."""
 

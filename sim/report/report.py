@@ -94,6 +94,10 @@ def _title(opened: plots.Folder) -> str:
         return "Comparison: " + " vs ".join(s["label"] for s in meta["scenarios"])
     if opened.kind == "sweep":
         return f"Sweep over {title or plots._stem(meta)}"
+    if opened.kind == "discover":
+        return f"Scenario discovery: where {meta['output']} is common, in a sweep over {title}"
+    if opened.kind == "robust":
+        return f"Robust levers: {meta['robust']['stem']}, over {title or plots._stem(meta)}"
     return with_changes(title or plots._stem(meta), meta)
 
 
@@ -106,11 +110,40 @@ def _header(opened: plots.Folder) -> str:
     return f"<h1>{html.escape(_title(opened))}</h1>\n{lead}"
 
 
+KINDS = {"run": "one scenario (negsim run)",
+         "compare": "a comparison of scenarios (negsim compare)",
+         "sweep": "a parameter sweep (negsim sweep)",
+         "discover": "scenario discovery over a sweep (negsim discover)",
+         "robust": "levers against uncertainties (negsim robust)"}
+"""What each kind of results folder is, in the report's "What was run"."""
+
+
+def _discover_rows(meta: dict) -> list[tuple[str, str]]:
+    return [("Sweep", f"{meta['sweep']['stem']} (the folder {Path(meta['sweep']['folder']).name})"),
+            ("Points of interest", f"{int(meta['of_interest']):,}, where {meta['output']} ≥ "
+                                   f"{100 * float(meta['threshold']):.1f}% of runs"),
+            ("Software", ", ".join(f"{k} {v}" for k, v in meta.get("packages", {}).items()))]
+
+
+def _robust_rows(meta: dict) -> list[tuple[str, str]]:
+    goal = meta["objective"]
+    rows = [("Levers", ", ".join(meta["levers"])),
+            ("Uncertainties", ", ".join(meta["uncertainties"])),
+            ("Design", f"{int(meta['combinations']):,} lever combinations × "
+                       f"{int(meta['worlds']):,} worlds ({meta['sampling']})"),
+            ("Objective", f"{goal['output']}, {'higher' if goal['direction'] == 'max' else 'lower'}"
+                          " is better")]
+    if meta.get("satisfice") is not None:
+        rows.append(("Threshold (--satisfice)", f"{100 * float(meta['satisfice']):.1f}% of runs"))
+    return rows
+
+
+EXTRA_ROWS = {"discover": _discover_rows, "robust": _robust_rows}
+
+
 def _what_was_run(opened: plots.Folder) -> str:
     meta = opened.metadata
-    rows = [("Kind of results", {"run": "one scenario (negsim run)",
-                                  "compare": "a comparison of scenarios (negsim compare)",
-                                  "sweep": "a parameter sweep (negsim sweep)"}[opened.kind])]
+    rows = [("Kind of results", KINDS[opened.kind])]
     if opened.kind == "compare":
         rows.append(("Scenarios", ", ".join(s["label"] for s in meta["scenarios"])
                      + f" (differences are taken from {meta['scenarios'][0]['label']})"))
@@ -120,10 +153,11 @@ def _what_was_run(opened: plots.Folder) -> str:
         rows.append(("Changed with --set", "; ".join(meta["overrides"])))
     runs = int(meta["runs"])
     rows += [("Runs", f"{runs:,}" + (" per scenario" if opened.kind == "compare" else "")
-              + (" per point" if opened.kind == "sweep" else "")),
+              + (" per point" if opened.kind in ("sweep", "discover", "robust") else "")),
              ("Seed", str(meta["seed"]))]
-    if opened.kind == "sweep" and meta.get("points"):
+    if opened.kind in ("sweep", "discover") and meta.get("points"):
         rows.append(("Parameter points", f"{int(meta['points']):,}"))
+    rows += EXTRA_ROWS.get(opened.kind, lambda m: [])(meta)
     rows += [("Versions", f"negsim {meta.get('negsim')}, model rules {meta.get('model')}, "
                           f"Mesa {meta.get('mesa')}, numpy {meta.get('numpy')}, "
                           f"Python {meta.get('python')}"),
@@ -249,7 +283,61 @@ def _sweep_results(opened: plots.Folder) -> list[str]:
     return parts
 
 
-RESULTS = {"run": _run_results, "compare": _compare_results, "sweep": _sweep_results}
+def _discover_results(opened: plots.Folder) -> list[str]:
+    from sim.report.boxes import restriction_text
+    from sim.results.discovery import read_restrictions
+
+    boxes = read_restrictions(opened.path, "boxes")
+    points = pd.read_csv(opened.path / "points.csv")
+    parts = ["<h2>Results</h2>",
+             "<p>PRIM looks for boxes of the swept parameters that hold many points of interest "
+             "(coverage: the share of all points of interest inside the box) and few others "
+             "(density: the share of the box's points that are of interest). A small "
+             "quasi-p-value says the restriction is well supported by the points.</p>"]
+    if boxes.empty:
+        parts.append("<p>PRIM found no box richer in points of interest than the sweep as a "
+                     "whole.</p>")
+    for number, box in boxes.groupby("box", sort=True):
+        first = box.iloc[0]
+        rows = [[opened.labels.parameter(r.parameter), restriction_text(r, points),
+                 "" if pd.isna(r.quasi_p) else f"{r.quasi_p:.1g}"] for r in box.itertuples()]
+        parts += [f"<h3>Box {number}: coverage {100 * first['coverage']:.0f}%, density "
+                  f"{100 * first['density']:.0f}%</h3>",
+                  _table(["Parameter", "In the box", "quasi-p"], rows, numeric_from=2)]
+    parts.append("<p>The classification tree's leaves (a second view) are in "
+                 "<code>tree.csv</code> and <code>tree.txt</code>.</p>")
+    return parts
+
+
+def _robust_results(opened: plots.Folder) -> list[str]:
+
+    meta = opened.metadata
+    table = pd.read_csv(opened.path / "combinations.csv", keep_default_na=False,
+                        na_values={"meets": [""]}).sort_values("rank")
+    levers = meta["levers"]
+    header = ["Rank", *(opened.labels.parameter(p) for p in levers), "Mean",
+              "10th–90th percentile", "Largest regret", "90th percentile of regret"]
+    if meta.get("satisfice") is not None:
+        header.append(f"Worlds meeting {100 * float(meta['satisfice']):.0f}%")
+    rows = []
+    for r in table.to_dict(orient="records"):
+        row = [str(r["rank"]), *(str(r[p]) for p in levers), _pct(r["mean"]),
+               _interval(r["p10"], r["p90"]), f"{100 * r['regret_max']:.1f} pp",
+               f"{100 * r['regret_p90']:.1f} pp"]
+        if meta.get("satisfice") is not None:
+            row.append(_pct(r["meets"]))
+        rows.append(row)
+    return ["<h2>Results</h2>",
+            f"<p>Every combination of the levers ran in the same {int(meta['worlds']):,} "
+            "worlds, sampled from the uncertainties' ranges, with the same replicates and "
+            "seed. Regret is, in each world, how many percentage points (pp) the best "
+            "combination of that world did better; combinations are ranked by their largest "
+            "regret (minimax regret), then its 90th percentile.</p>",
+            _table(header, rows, numeric_from=len(levers) + 1)]
+
+
+RESULTS = {"run": _run_results, "compare": _compare_results, "sweep": _sweep_results,
+           "discover": _discover_results, "robust": _robust_results}
 
 
 # -- figures -------------------------------------------------------------------------------
@@ -279,7 +367,9 @@ def svg_text(fig) -> str:
 def _assumptions(opened: plots.Folder) -> str:
     what = {"run": "the scenario",
             "compare": "the first scenario (the others differ as listed above)",
-            "sweep": "the base scenario (the swept parameters vary as listed above)"}
+            "sweep": "the base scenario (the swept parameters vary as listed above)",
+            "discover": "the sweep's base scenario (the swept parameters vary)",
+            "robust": "the base scenario (the levers and uncertainties vary as listed above)"}
     parts = ["<h2>Assumptions</h2>",
              f"<p>Every value the model used for {html.escape(what[opened.kind])}, with its "
              "meaning. Change any of them with <code>--set PATH=VALUE</code> or in a scenario "
@@ -341,11 +431,7 @@ def reproduce_command(metadata: dict, kind: str) -> str:
     """The command that recomputes the numbers: the recorded command line without options
     that change only where or how fast it ran, with every absolute path cut to its file
     name, and with ``--runs`` and ``--seed`` made explicit."""
-    argv = metadata.get("argv")
-    if not argv:
-        name = plots._stem(metadata) if kind != "compare" else " ".join(
-            s["stem"] for s in metadata["scenarios"])
-        argv = ["negsim", kind, name]
+    argv = metadata.get("argv") or _library_call(metadata, kind)
     words, skip = [], False
     for word in argv[1:]:
         if skip:
@@ -356,12 +442,26 @@ def reproduce_command(metadata: dict, kind: str) -> str:
             skip = "=" not in word
             continue
         words.append(_portable(word))
-    if kind != "sweep":
+    if kind in ("run", "compare"):
         if not any(w in ("--runs", "-n") or w.startswith("--runs=") for w in words):
             words += ["--runs", str(metadata["runs"])]
         if not any(w == "--seed" or w.startswith("--seed=") for w in words):
             words += ["--seed", str(metadata["seed"])]
     return shlex.join(["negsim", *words])
+
+
+def _library_call(metadata: dict, kind: str) -> list[str]:
+    """The command line equivalent to a folder written from Python (no argv recorded)."""
+    if kind == "discover":
+        return ["negsim", "discover", metadata["sweep"]["folder"], "--outcome",
+                metadata["output"], "--threshold", f"{metadata['threshold']:.6g}"]
+    if kind == "robust":
+        satisfice = metadata.get("satisfice")
+        return ["negsim", "robust", metadata["robust"]["source"],
+                *(["--satisfice", f"{satisfice:g}"] if satisfice is not None else [])]
+    name = plots._stem(metadata) if kind != "compare" else " ".join(
+        s["stem"] for s in metadata["scenarios"])
+    return ["negsim", kind, name]
 
 
 def trace_command(run_command: str) -> str:

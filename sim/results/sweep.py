@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from sim.results import folder as files
-from sim.results.summary import wilson
 
 FILES = ("metadata.json", "sweep.yaml", "scenario.yaml", "design.parquet", "points.parquet",
          "points.csv")
@@ -90,6 +89,8 @@ def tied_parameters(points: pd.DataFrame) -> pd.DataFrame:
 def points_with_shares(points: pd.DataFrame, counts: pd.DataFrame,
                        outputs: list[str]) -> pd.DataFrame:
     """The design's points with each output's share and Wilson 95% interval."""
+    from sim.results.summary import wilson  # it loads the model: not needed to read a sweep
+
     table = points.copy()
     runs = counts["runs"].to_numpy()
     for name in outputs:

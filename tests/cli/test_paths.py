@@ -29,6 +29,8 @@ COMMANDS = typer.main.get_command(app).commands
 SWEEP = shipped_folder() / "sweeps" / "trust-vs-monitoring.yaml"
 FINISHED = "results/istanbul-2025/20250514-000000-ab12"
 INTERRUPTED = "results/istanbul-2025/20250514-000001-cd34.partial"
+SWEPT = "results/trust-vs-monitoring/20250514-000002-ef56"
+ROBUST_FILE = shipped_folder() / "robust" / "us-levers.yaml"
 SHIPPED = ", ".join(shipped_scenarios())
 
 # -- which parameters are paths --------------------------------------------------------------
@@ -87,6 +89,25 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
         "a scenario's name": ("istanbul-2025", "'istanbul-2025' is a scenario, not a sweep: run "
                               "it with negsim run istanbul-2025"),
     },
+    paths.ROBUST.name: {
+        "no such file": ("nowhere/x.yaml", "cannot find the robust file 'nowhere/x.yaml'; "
+                         "shipped robust files: us-levers"),
+        "misspelt name": ("us-lever", "cannot find the robust file 'us-lever'; did you mean "
+                          "'us-levers'? shipped robust files: us-levers"),
+        "a folder": ("afolder", "'afolder' is a folder; give a robust file, e.g. "
+                     "scenarios/robust/us-levers.yaml"),
+        "a sweep file": ("sweep.yaml", "!sweep.yaml:2:1  kind: this is a sweep file, not a "
+                         "robust file: run it with negsim sweep sweep.yaml"),
+    },
+    paths.SWEEP_RESULTS.name: {
+        "no such folder": ("nowhere", "'nowhere' does not exist"),
+        "a file": ("afile", "'afile' is a file, not a folder"),
+        "not results": ("afolder", "'afolder' is not a results folder (it has no metadata.json)"),
+        "a run's folder": (FINISHED, f"'{FINISHED}' holds the results of negsim run, not of a "
+                           "sweep: give the folder of negsim sweep"),
+        "interrupted": (INTERRUPTED, f"'{INTERRUPTED}' is an interrupted run, not finished "
+                        f"results: finish it with negsim run --resume {INTERRUPTED}"),
+    },
     paths.RESULTS.name: {
         "no such folder": ("nowhere", "'nowhere' does not exist"),
         "a file": ("afile", "'afile' is a file, not a folder"),
@@ -131,7 +152,8 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
 """A message starting with ``!`` is the loader's (it reads the file), not the parser's."""
 
 GOOD = {paths.SCENARIO.name: "istanbul-2025", paths.SWEEP.name: "trust-vs-monitoring",
-        paths.RESULTS.name: FINISHED, "name": "negsim-path-test"}
+        paths.ROBUST.name: "us-levers", paths.RESULTS.name: FINISHED,
+        paths.SWEEP_RESULTS.name: SWEPT, "name": "negsim-path-test"}
 """A good value for each required argument that is not under test."""
 
 AFTER_THE_BAD_ONE = {"compare": ["istanbul-2025"]}
@@ -159,7 +181,7 @@ def place(tmp_path, monkeypatch) -> Path:
     (tmp_path / "afolder").mkdir()
     shutil.copy(SWEEP, tmp_path / "sweep.yaml")
     shutil.copy(BASELINE, tmp_path / "scenario.yaml")
-    for folder, kind in ((FINISHED, "run"), (INTERRUPTED, "run")):
+    for folder, kind in ((FINISHED, "run"), (INTERRUPTED, "run"), (SWEPT, "sweep")):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "metadata.json").write_text(json.dumps({"kind": kind}))
     return tmp_path

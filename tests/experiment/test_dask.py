@@ -88,6 +88,35 @@ def test_sweep_on_the_cluster_equals_the_local_sweep(cluster, tmp_path, monkeypa
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+ROBUST = """\
+kind: robust
+base: istanbul-2025
+levers:
+  actors.usa.monitoring: [0.0, 0.8]
+  actors.usa.attendance.mode: [auto, always]
+uncertainties:
+  trust.ukraine.russia: [0.05, 0.5]
+samples: 6
+runs: 60
+seed: 9
+objective: {ceasefire_holding: max}
+"""
+
+
+def test_robust_on_the_cluster_equals_the_local_robust(cluster, tmp_path, monkeypatch):
+    (tmp_path / "r.yaml").write_text(ROBUST, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    local = runner.invoke(app, ["robust", "r.yaml", "--workers", "1", "--out", "local",
+                                "--chunk-size", "250", "-q", "--no-plots"])
+    remote = runner.invoke(app, ["robust", "r.yaml", "--dask", cluster, "--out", "remote",
+                                 "--chunk-size", "250", "-q", "--no-plots"])
+    assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
+    [a], [b] = (list((tmp_path / side / "r").iterdir()) for side in ("local", "remote"))
+    for name in ("points.csv", "combinations.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
 def test_compare_on_the_cluster_equals_the_local_compare(cluster, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
