@@ -1,0 +1,19 @@
+"""Every number the docs quote from a run, made by a script and checked by a test.
+
+Run from the repository's root::
+
+    python -m tools.docnumbers            # rewrite the generated places of every page
+    python -m tools.docnumbers --check    # write nothing; list the pages out of date
+
+A page marks each place that quotes a run with ``<!-- generated: NAME -->`` …
+``<!-- /generated -->`` (:mod:`~tools.docnumbers.blocks`); the text between the markers is
+rewritten, the rest is the author's. One generator per page makes the values:
+
+- :mod:`~tools.docnumbers.readme`: the README's example output of ``negsim run``;
+
+docs/calibration.md is written whole by :mod:`tools.calibration`, which this command also
+runs. Generators also state the claims that the pages' own prose makes about their numbers;
+a claim that fails stops the command before anything is written, naming the prose to
+rewrite. ``tests/tools/test_docnumbers.py`` regenerates everything and checks that the
+committed pages are its output.
+"""
