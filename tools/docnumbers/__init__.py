@@ -10,6 +10,8 @@ A page marks each place that quotes a run with ``<!-- generated: NAME -->`` …
 rewritten, the rest is the author's. One generator per page makes the values:
 
 - :mod:`~tools.docnumbers.readme`: the README's example output of ``negsim run``;
+- :mod:`~tools.docnumbers.teaching` and :mod:`~tools.docnumbers.story`: docs/teaching.md,
+  the commands students type, the exercises' expected answers and the trace excerpt;
 
 docs/calibration.md is written whole by :mod:`tools.calibration`, which this command also
 runs. Generators also state the claims that the pages' own prose makes about their numbers;
