@@ -10,11 +10,14 @@ change on purpose, run ``python -m tools.docnumbers`` (add ``--sobol`` when the 
 changed) and review the diff.
 """
 
+import json
 
 import pytest
 
+import sim
+from sim.model.labels import output_metric
 from tools.docnumbers import __main__ as command
-from tools.docnumbers import blocks, regenerate
+from tools.docnumbers import blocks, regenerate, sensitivity
 from tools.docnumbers.generated import Generated
 
 
@@ -40,7 +43,8 @@ def test_every_number_made_has_a_place_in_a_page(made):
     assert regenerate.unused(made.values) == []
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/teaching.md"])
+@pytest.mark.parametrize("page", ["README.md", "docs/teaching.md", 
+                                  "docs/sensitivity.md", "docs/model.md"])
 def test_the_pages_that_quote_runs_keep_their_generated_places(repo_root, page):
     """A page whose markers were deleted would pass the comparison with stale numbers."""
     assert blocks.names((repo_root / page).read_text(encoding="utf-8"))
@@ -53,6 +57,44 @@ def test_nothing_is_written_when_a_claim_fails(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(regenerate, "docs", lambda root=None: [])
     assert command.main([]) == 1
     assert "the moon is made of cheese" in capsys.readouterr().err
+
+
+# -- the stored Sobol sweep ------------------------------------------------------------------
+
+
+def test_the_stored_sobol_run_is_the_shipped_sweep_on_this_model_version():
+    _, record = sensitivity.stored()
+    assert sensitivity.current(record) == []
+
+
+@pytest.mark.parametrize("point", range(sensitivity.CHECK_POINTS))
+def test_the_stored_sobol_points_are_what_the_model_gives_now(point):
+    """Point p of a sweep is exactly ``negsim run`` with its values, runs and seed. Tolerance:
+    one replicate in the sweep's runs per point (a float's last bits may differ elsewhere)."""
+    _, record = sensitivity.stored()
+    scenario, stored_shares = list(sensitivity.check_point_scenarios())[point]
+    summary = sim.simulate(scenario, runs=record["runs"], seed=record["seed"]).summary
+    for output, share in stored_shares.items():
+        metric, category = output_metric(output)
+        now = summary[(summary["metric"] == metric) & (summary["category"] == category)]
+        assert abs(float(now["share"].iloc[0]) - share) <= 1 / record["runs"] + 1e-12, output
+
+
+def test_the_sobol_script_still_runs(tmp_path, repo_root):
+    """The same script on a small sweep of the same parameters (N = 8, 20 runs a point)."""
+    shipped = (repo_root / "scenarios" / "sweeps" / "baseline-sobol.yaml").read_text()
+    small = tmp_path / "small-sobol.yaml"
+    small.write_text(shipped.replace("samples: 1024", "samples: 8").replace("runs: 500",
+                                                                            "runs: 20"))
+    data = tmp_path / "data"
+    sensitivity.rerun(str(small), data=data, figures=None)
+    record = json.loads((data / "run.json").read_text())
+    assert (record["samples"], record["runs"], record["points"]) == (8, 20, 64)
+    assert sensitivity.current(record) == []  # its own file, checked like the shipped one
+    tables = sensitivity.generate(data).values["sensitivity.tables"]
+    assert tables.count("| Russia: attendance propensity (`actors.russia.attendance."
+                        "propensity`) |") == 4
+    assert len(list(sensitivity.check_point_scenarios(data))) == sensitivity.CHECK_POINTS
 
 
 # -- the markers -----------------------------------------------------------------------------
@@ -70,7 +112,8 @@ def test_fill_replaces_inline_and_block_places_and_nothing_else():
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("x\n<!-- generated: nope -->1<!-- /generated -->", "page.md:2: no script makes the value 'nope'"),
+    ("x\n<!-- generated: nope -->1<!-- /generated -->",
+     "page.md:2: no generator in tools/docnumbers makes the value 'nope'"),
     ("<!-- generated: a -->1", "page.md:1: a generated marker without its pair"),
     ("1<!-- /generated -->\n", "page.md:1: a generated marker without its pair"),
     ("<!-- generated: a -->\n<!-- generated: b -->2<!-- /generated -->",

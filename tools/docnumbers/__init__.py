@@ -4,6 +4,7 @@ Run from the repository's root::
 
     python -m tools.docnumbers            # rewrite the generated places of every page
     python -m tools.docnumbers --check    # write nothing; list the pages out of date
+    python -m tools.docnumbers --sobol    # first run the slow Sobol sweep again
 
 A page marks each place that quotes a run with ``<!-- generated: NAME -->`` …
 ``<!-- /generated -->`` (:mod:`~tools.docnumbers.blocks`); the text between the markers is
@@ -12,6 +13,9 @@ rewritten, the rest is the author's. One generator per page makes the values:
 - :mod:`~tools.docnumbers.readme`: the README's example output of ``negsim run``;
 - :mod:`~tools.docnumbers.teaching` and :mod:`~tools.docnumbers.story`: docs/teaching.md,
   the commands students type, the exercises' expected answers and the trace excerpt;
+- :mod:`~tools.docnumbers.sensitivity`: the Sobol tables of docs/sensitivity.md and their
+  summaries in docs/model.md §10 and docs/experiments.md, from the stored results of the
+  sweep (too slow for every test run; ``--sobol`` refreshes them);
 
 docs/calibration.md is written whole by :mod:`tools.calibration`, which this command also
 runs. Generators also state the claims that the pages' own prose makes about their numbers;

@@ -1,4 +1,4 @@
-"""``python -m tools.docnumbers [--check]``: regenerate every number the docs
+"""``python -m tools.docnumbers [--check] [--sobol]``: regenerate every number the docs
 quote from runs (see :mod:`tools.docnumbers`).
 
 Nothing is written unless every generator succeeded and every claim holds: a broken claim
@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from tools import calibration
-from tools.docnumbers import regenerate
+from tools.docnumbers.blocks import BlockError
+from tools.docnumbers import regenerate, sensitivity
 
 
 
@@ -21,7 +22,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.docnumbers", description=__doc__)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; list the pages that are out of date (exit 1)")
+    parser.add_argument("--sobol", action="store_true",
+                        help="first run the Sobol sweep again and store its results "
+                             "(about a minute on two cores)")
     args = parser.parse_args(argv)
+    if args.sobol and not args.check:
+        print(f"running {sensitivity.SWEEP} ...", file=sys.stderr)
+        sensitivity.rerun()
     with tempfile.TemporaryDirectory() as workdir:
         made = regenerate.generate(Path(workdir))
     if made.broken or regenerate.unused(made.values):
@@ -31,7 +38,11 @@ def main(argv: list[str]) -> int:
         for name in regenerate.unused(made.values):
             print(f"value {name!r} has no place in any page", file=sys.stderr)
         return 1
-    pages = {path: regenerate.rewritten(path, made.values) for path in regenerate.docs()}
+    try:
+        pages = {path: regenerate.rewritten(path, made.values) for path in regenerate.docs()}
+    except BlockError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     pages[calibration_page()] = calibration.report(calibration.measure())
     return _check(pages) if args.check else _write(pages)
 

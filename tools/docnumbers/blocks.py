@@ -43,8 +43,8 @@ def fill(text: str, values: dict[str, str], where: str = "<text>") -> str:
     def replace(match: re.Match) -> str:
         name = match.group("name")
         if name not in values:
-            raise BlockError(f"{where}:{_line(text, match.start())}: no script makes the "
-                             f"value {name!r} (python -m tools.docnumbers lists them)")
+            raise BlockError(f"{where}:{_line(text, match.start())}: no generator in "
+                             f"tools/docnumbers makes the value {name!r}")
         body = _body(match.group("body"), values[name], _indent(text, match.start()))
         return OPEN.format(name=name) + body + CLOSE
 
