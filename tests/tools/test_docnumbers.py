@@ -44,7 +44,7 @@ def test_every_number_made_has_a_place_in_a_page(made):
 
 
 @pytest.mark.parametrize("page", ["README.md", "docs/teaching.md", 
-                                  "docs/sensitivity.md", "docs/model.md"])
+                                  "docs/sensitivity.md", "docs/model.md", "docs/experiments.md"])
 def test_the_pages_that_quote_runs_keep_their_generated_places(repo_root, page):
     """A page whose markers were deleted would pass the comparison with stale numbers."""
     assert blocks.names((repo_root / page).read_text(encoding="utf-8"))

@@ -16,6 +16,7 @@ rewritten, the rest is the author's. One generator per page makes the values:
 - :mod:`~tools.docnumbers.sensitivity`: the Sobol tables of docs/sensitivity.md and their
   summaries in docs/model.md §10 and docs/experiments.md, from the stored results of the
   sweep (too slow for every test run; ``--sobol`` refreshes them);
+- :mod:`~tools.docnumbers.experiments`: docs/experiments.md's paired-interval table;
 
 docs/calibration.md is written whole by :mod:`tools.calibration`, which this command also
 runs. Generators also state the claims that the pages' own prose makes about their numbers;
