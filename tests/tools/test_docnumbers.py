@@ -11,13 +11,15 @@ changed) and review the diff.
 """
 
 import json
+import subprocess
 
 import pytest
 
 import sim
 from sim.model.labels import output_metric
+from tools import baselines
 from tools.docnumbers import __main__ as command
-from tools.docnumbers import blocks, regenerate, sensitivity
+from tools.docnumbers import blocks, changelog, regenerate, sensitivity
 from tools.docnumbers.generated import Generated
 
 
@@ -43,8 +45,8 @@ def test_every_number_made_has_a_place_in_a_page(made):
     assert regenerate.unused(made.values) == []
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/teaching.md", 
-                                  "docs/sensitivity.md", "docs/model.md", "docs/experiments.md"])
+@pytest.mark.parametrize("page", ["README.md", "CHANGELOG.md", "docs/teaching.md",
+                                  "docs/sensitivity.md", "docs/experiments.md", "docs/model.md"])
 def test_the_pages_that_quote_runs_keep_their_generated_places(repo_root, page):
     """A page whose markers were deleted would pass the comparison with stale numbers."""
     assert blocks.names((repo_root / page).read_text(encoding="utf-8"))
@@ -95,6 +97,25 @@ def test_the_sobol_script_still_runs(tmp_path, repo_root):
     assert tables.count("| Russia: attendance propensity (`actors.russia.attendance."
                         "propensity`) |") == 4
     assert len(list(sensitivity.check_point_scenarios(data))) == sensitivity.CHECK_POINTS
+
+
+# -- the changelog's "before" ----------------------------------------------------------------
+
+
+def test_model_1_shares_cover_every_shipped_scenario_at_the_baseline_size():
+    table = changelog._read(changelog.BEFORE)
+    assert set(table) == set(baselines.stored()["scenario"])
+    raw = changelog.BEFORE.read_text().splitlines()
+    assert raw[0] == "scenario,metric,category,share,n"
+    assert all(line.endswith(f",{baselines.RUNS}") for line in raw[1:])
+
+
+def test_model_1_shares_are_the_baselines_committed_at_9e4ad60(repo_root):
+    shown = subprocess.run(["git", "show", f"{changelog.BEFORE_COMMIT}:tests/tools/baselines.csv"],
+                           cwd=repo_root, capture_output=True, text=True)
+    if shown.returncode != 0:
+        pytest.skip(f"git history without {changelog.BEFORE_COMMIT}: {shown.stderr.strip()}")
+    assert changelog.BEFORE.read_text() == shown.stdout
 
 
 # -- the markers -----------------------------------------------------------------------------

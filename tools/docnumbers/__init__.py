@@ -17,6 +17,7 @@ rewritten, the rest is the author's. One generator per page makes the values:
   summaries in docs/model.md §10 and docs/experiments.md, from the stored results of the
   sweep (too slow for every test run; ``--sobol`` refreshes them);
 - :mod:`~tools.docnumbers.experiments`: docs/experiments.md's paired-interval table;
+- :mod:`~tools.docnumbers.changelog`: CHANGELOG.md's before/after shares of every scenario.
 
 docs/calibration.md is written whole by :mod:`tools.calibration`, which this command also
 runs. Generators also state the claims that the pages' own prose makes about their numbers;

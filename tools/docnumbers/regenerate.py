@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.docnumbers import blocks, experiments, readme, sensitivity, teaching
+from tools.docnumbers import blocks, changelog, experiments, readme, sensitivity, teaching
 from tools.docnumbers.generated import Generated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,8 @@ def generate(workdir: Path) -> Generated:
     """Every generator's values and claims; commands run in folders under ``workdir``."""
     made = Generated()
     for generated in (readme.generate(workdir), teaching.generate(workdir),
-                      experiments.generate(workdir), sensitivity.generate()):
+                      experiments.generate(workdir), sensitivity.generate(),
+                      changelog.generate()):
         made.merge(generated)
     return made
 
