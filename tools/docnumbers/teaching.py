@@ -38,7 +38,7 @@ def generate(workdir: Path) -> Generated:
     runs = {key: load_results(negsim(command, workdir, "--no-plots").folder)
             for key, command in {**BEFORE_CLASS, **EXERCISES}.items()}
     made = Generated()
-    made.value("teaching.before_class", _before_class())
+    made.value("teaching.before_class", _before_class(runs["baseline"].runs))
     for key, command in EXERCISES.items():
         made.value(f"teaching.command.{key}", f"`{command}`")
     _putin(made, runs)
@@ -47,9 +47,9 @@ def generate(workdir: Path) -> Generated:
     return made.merge(story.generate(workdir, runs["baseline"]))
 
 
-def _before_class() -> str:
+def _before_class(runs: int) -> str:
     first = BEFORE_CLASS["baseline"]
-    lines = [f"{first:<48}# 10,000 histories of the baseline, with figures",
+    lines = [f"{first:<48}# {runs:,} histories of the baseline, with figures",
              *[c for k, c in BEFORE_CLASS.items() if k != "baseline"],
              f"{'negsim report class/istanbul-2025/' + STAMP_SHOWN:<48}# report.html in that "
              "folder"]
@@ -60,6 +60,7 @@ def _before_class() -> str:
 
 
 def share(metric: str, category: str) -> Callable:
+    """A reader of one row of a run's ``summary.csv``."""
     def measure(results) -> float:
         rows = results.summary
         hit = rows[(rows["metric"] == metric) & (rows["category"] == category)]
@@ -89,6 +90,7 @@ def zone_at_any_session(results) -> float:
 
 
 def violations_when_agreed(party: str) -> Callable:
+    """A reader of a party's mean violations over the histories that agreed a ceasefire."""
     def measure(results) -> float:
         rows = results.replicates
         return float(rows.loc[rows["agreed.ceasefire"], f"violations.{party}"].mean())
