@@ -79,10 +79,6 @@ def test_readme_names_every_shipped_scenario(readme):
     assert not missing, f"shipped scenarios not described in the README: {missing}"
 
 
-def test_readme_example_output_marker_is_present(readme):
-    assert "<!-- example-output: filled in from a real run -->" in readme
-
-
 # --- CI -----------------------------------------------------------------------------------
 
 
