@@ -14,7 +14,6 @@ from sim.experiment.run import simulate
 from sim.scenario.loader import load_scenario
 from sim.scenario.problems import ScenarioError
 
-
 RUNS, SEED = 60, 7
 
 
@@ -106,6 +105,6 @@ def test_share_reads_every_kind_of_output():
     for output, metric, category in (("no_talks", "outcome", "no_talks"),
                                      ("leaders_met", "leaders_met", "all"),
                                      ("agreed.exchange", "agreed", "exchange")):
-        row = summary.query("metric == @metric and category == @category")
+        row = summary[(summary["metric"] == metric) & (summary["category"] == category)]
         assert sim.ema.share(summary, output) == row["share"].item()
     assert np.isfinite(sim.ema.share(summary, "attended.russia"))

@@ -2,10 +2,11 @@
 
 Layers, from the top: the command line, the browser view, reports and figures, negsim as an
 EMA Workbench model (``sim/ema.py``), experiments, the results folder, the model, the scenario
-language, and the base (``sim/errors.py``, ``sim/__init__.py``). A module may import its own layer or a lower one, never a higher one:
-so no library module imports the command line, and the model never reads a results folder.
-Every import counts, also those inside functions (the command line imports late to stay
-fast); only ``if TYPE_CHECKING:`` blocks, which never run, are left out.
+language, and the base (``sim/errors.py``, ``sim/__init__.py``). A module may import its own
+layer or a lower one, never a higher one: so no library module imports the command line, and
+the model never reads a results folder. Every import counts, also those inside functions
+(the command line imports late to stay fast); only ``if TYPE_CHECKING:`` blocks, which never
+run, are left out.
 """
 
 from __future__ import annotations

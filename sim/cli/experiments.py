@@ -22,8 +22,21 @@ import typer
 from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.options import (ChunkSize, Dask, NoPlots, OptionalScenario, OutDir, Overrides,
-                             Quiet, Resume, Runs, Seed, Workers, seed_or_default, workers_for)
+from sim.cli.options import (
+    ChunkSize,
+    Dask,
+    NoPlots,
+    OptionalScenario,
+    OutDir,
+    Overrides,
+    Quiet,
+    Resume,
+    Runs,
+    Seed,
+    Workers,
+    seed_or_default,
+    workers_for,
+)
 from sim.errors import UserError
 from sim.experiment.hooks import NO_HOOKS, RunHooks
 

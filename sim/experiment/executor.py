@@ -17,10 +17,10 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from sim.errors import ChunkFailed

@@ -2,8 +2,9 @@
 
 A run to a folder (``negsim run``, ``compare`` and ``sweep``, and their ``--resume``) goes
 through the same fixed points, in this order: it names its new ``.partial`` folder, sets it
-up (metadata and scenario), stores chunk after chunk (a run of one chunk keeps it in memory), assembles the chunks into the
-tables, renames the folder to its final name, and removes the chunk files. :class:`RunHooks`
+up (metadata and scenario), stores chunk after chunk (a run of one chunk keeps it in
+memory), assembles the chunks into the tables, renames the folder to its final name, and
+removes the chunk files. :class:`RunHooks`
 has one method per point; the library calls them, and the methods of this class do nothing
 (the folder's name comes from the clock and a random suffix).
 

@@ -233,7 +233,6 @@ def run_robust(robust: Robust, *, out: str | Path = "results", workers: int = 1,
         The other options are those of :func:`~sim.experiment.sweep.run_sweep`.
     """
     from sim.results import folder as files
-    from sim.results import robust as tables
     from sim.results.metadata import experiment_metadata
 
     spec = robust.spec

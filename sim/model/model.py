@@ -26,8 +26,16 @@ from sim import DEFAULT_SEED
 from sim.model import rules
 from sim.model.agents import NEVER, Actor, Guarantor, Mediator, Party, pick
 from sim.model.draws import Draws, normal_from
-from sim.model.outcomes import (ENDINGS, FIXED_POINT, HISTOGRAM_BINS, OUTCOMES, REASONS,
-                                TRUST_HISTOGRAM, Chunk, trust_histogram)
+from sim.model.outcomes import (
+    ENDINGS,
+    FIXED_POINT,
+    HISTOGRAM_BINS,
+    OUTCOMES,
+    REASONS,
+    TRUST_HISTOGRAM,
+    Chunk,
+    trust_histogram,
+)
 
 AGENT_CLASSES = {"party": Party, "mediator": Mediator, "guarantor": Guarantor}
 REASON = {name: code for code, name in enumerate(REASONS)}
@@ -228,7 +236,7 @@ class NegotiationModel(mesa.Model):
         answers = [p.respond(issue, level, aspirations[p.key], where) for p in self.parties]
         shortfalls = np.array([shortfall for _, shortfall in answers])
         accepts = np.all(shortfalls <= 0.0, axis=0)
-        for party, (value, _) in zip(self.parties, answers):
+        for party, (value, _) in zip(self.parties, answers, strict=True):
             party.agreed_utility[issue][where[accepts]] = value[accepts]
         self.agree(issue, where[accepts], level[accepts])
         if session == self.calendar.sessions:

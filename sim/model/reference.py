@@ -258,7 +258,7 @@ class ReferenceModel(mesa.Model):
         answers = [p.respond(issue, level, aspirations[p.key]) for p in self.parties]
         agreed = all(shortfall <= 0.0 for _, shortfall in answers)
         if agreed:
-            for party, (value, _) in zip(self.parties, answers):
+            for party, (value, _) in zip(self.parties, answers, strict=True):
                 party.agreed_utility[issue] = value
             self.agree(issue, level)
         self.tell("agreement" if agreed else "impasse", issue=issue, level=level,
@@ -270,7 +270,7 @@ class ReferenceModel(mesa.Model):
         """The zone of agreement: the grid levels every party accepts without noise (every
         margin ≥ 0); open if one of them is within every absent leader's delegation mandate
         (§5). Returns the levels acceptable by utility alone."""
-        acceptable = [float(x) for x, margin in zip(rules.GRID, margins) if margin >= 0.0]
+        acceptable = [float(x) for x, margin in zip(rules.GRID, margins, strict=True) if margin >= 0.0]
         within = [x for x in acceptable
                   if all(p.present or x <= p.mandate[issue] for p in self.parties)]
         self.zone_if_leaders[issue] = bool(acceptable)

@@ -35,9 +35,9 @@ from matplotlib.figure import Figure
 from sim.errors import UserError, writing
 from sim.model.labels import SERIES_COLOURS, Labels
 from sim.model.outcomes import OUTCOMES, PALETTE
+from sim.report.boxes import restriction_text
 from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
-from sim.report.boxes import restriction_text
 
 STYLE = {
     "font.size": 15, "axes.titlesize": 18, "axes.titleweight": "bold", "axes.labelsize": 16,
@@ -815,7 +815,7 @@ def tree_figure(folder: Folder, leaves: pd.DataFrame, points: pd.DataFrame) -> F
         f"({_interest_words(folder)}) are commoner than in the whole sweep "
         f"({100 * overall:.0f}% of points; dashed line). Bar: density; right: coverage and the "
         "leaf's share of all points.", size=(SIZE[0], max(SIZE[1], 1.5 + 1.1 * len(shown))))
-    for y, (leaf, rows) in enumerate(reversed(shown)):
+    for y, (_, rows) in enumerate(reversed(shown)):
         density = 100 * rows["density"].iloc[0]
         ax.barh(y, density, height=0.7, color=SERIES_COLOURS[1])
         ax.text(density + 1.5, y, f"{density:.0f}%  (coverage {100 * rows['coverage'].iloc[0]:.0f}%"
@@ -860,8 +860,9 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
                        for i, path in enumerate(levers, start=1))
     fig, (left, right) = _figure(
         folder, f"Which levers do well in every world? '{folder.labels.output(goal['output'])}'",
-        f"Each row is one combination of the levers ({names}: {legend}), best first. Left: the objective across the {int(meta['worlds']):,} "
-        "worlds (dot: mean; line: 10th to 90th percentile). Right: regret, how many points "
+        f"Each row is one combination of the levers ({names}: {legend}), best first. Left: the "
+        f"objective across the {int(meta['worlds']):,} worlds (dot: mean; line: 10th to 90th "
+        "percentile). Right: regret, how many points "
         "the best combination of each world did better (bar: the largest; tick: the 90th "
         "percentile).", ncols=2, size=(SIZE[0], max(SIZE[1], 2.2 + 0.42 * len(shown))))
     y = np.arange(len(shown))[::-1]

@@ -493,9 +493,11 @@ def _reproduce(opened: plots.Folder) -> str:
              "gives the same numbers (the seed fixes every random draw):</p>",
              f"<pre>{html.escape(command)}</pre>"]
     if opened.kind == "run":
+        again = ["negsim", "run", "scenario.yaml", "--runs", str(meta["runs"]), "--seed",
+                 str(meta["seed"])]
         parts.append("<p>The resolved scenario is saved as <code>scenario.yaml</code> in the "
                      "results folder, so the run can also be repeated from it exactly:</p>"
-                     f"<pre>{html.escape(shlex.join(['negsim', 'run', 'scenario.yaml', '--runs', str(meta['runs']), '--seed', str(meta['seed'])]))}</pre>")
+                     f"<pre>{html.escape(shlex.join(again))}</pre>")
     if opened.kind == "run":
         parts.append("<p>To follow run K of these day by day, in plain sentences:</p>"
                      f"<pre>{html.escape(trace_command(command))}</pre>")

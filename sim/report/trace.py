@@ -114,7 +114,6 @@ def find_replicate(scenario, seed: int, outcome: str, limit: int = FIND_LIMIT) -
     """
     from sim.model import simulate_chunk
     from sim.model.outcomes import OUTCOMES
-
     from sim.scenario.problems import did_you_mean
 
     if outcome not in OUTCOMES:

@@ -74,7 +74,7 @@ def field_doc(path: tuple, data: Mapping) -> FieldDoc | None:
         n = len(pattern)
         if doc.variant not in (None, variant) or n > len(path):
             continue
-        if all(_matches(p, q) for p, q in zip(pattern, path)):
+        if all(_matches(p, q) for p, q in zip(pattern, path, strict=False)):
             if best is None or n > best[0]:
                 best = n, doc
     return best[1] if best else None

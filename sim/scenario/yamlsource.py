@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NoReturn
 from pathlib import Path as FilePath
+from typing import NoReturn
 
 import yaml
 

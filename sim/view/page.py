@@ -37,8 +37,8 @@ import solara
 from matplotlib.figure import Figure
 
 from sim import DEFAULT_SEED
-from sim.model.model import simulate_chunk
 from sim.model.labels import SERIES_COLOURS, Labels, plain_description
+from sim.model.model import simulate_chunk
 from sim.model.outcomes import OUTCOMES, PALETTE, daily_means
 from sim.results.summary import count, summarise
 from sim.scenario.fields import field_doc
@@ -325,7 +325,7 @@ def outcome_figure(ensemble: Ensemble) -> Figure:
     error = 100 * np.abs(rows[["ci_low", "ci_high"]].to_numpy().T - rows["share"].to_numpy())
     axes.barh(y, share, color=[ensemble.labels.colour(o) for o in OUTCOMES], height=0.7)
     axes.errorbar(share, y, xerr=error, fmt="none", ecolor="black", capsize=4, linewidth=1.2)
-    for yi, s, hi in zip(y, share, 100 * rows["ci_high"].to_numpy()):
+    for yi, s, hi in zip(y, share, 100 * rows["ci_high"].to_numpy(), strict=True):
         axes.text(hi + 1.5, yi, f"{s:.1f}%", va="center", fontsize=13)
     axes.set_yticks(y, [_wrapped(ensemble.labels.outcome(o)) for o in OUTCOMES], fontsize=11)
     axes.set_xlim(0, 124)  # room at the right for the number beside a bar near 100%
@@ -377,7 +377,7 @@ def trust_figure(ensemble: Ensemble) -> Figure:
     figure, axes = _figure(ensemble, "Trust between the parties")
     daily = ensemble.daily
     pairs = [c for c in daily.columns if c.startswith("trust.") and c.count(".") == 2]
-    for pair, colour, line in zip(pairs, SERIES_COLOURS, PAIR_LINES):
+    for pair, colour, line in zip(pairs, SERIES_COLOURS, PAIR_LINES, strict=False):
         _, i, j = pair.split(".")
         for edge in (f"{pair}.p10", f"{pair}.p90"):
             axes.plot(daily["day"], daily[edge], color=colour, linewidth=0.9, linestyle=line,
@@ -495,7 +495,7 @@ def history_figure(story: History, upto: int, labels: Labels) -> bytes:
     figure.subplots_adjust(left=0.13, right=0.98, top=0.89, bottom=0.19)
     shown = [d for d in story.days if d.day <= upto]
     last = story.days[-1].day
-    for pair, colour, line in zip(story.days[0].trust, SERIES_COLOURS, PAIR_LINES):
+    for pair, colour, line in zip(story.days[0].trust, SERIES_COLOURS, PAIR_LINES, strict=False):
         i, j = pair.split(".")
         axes.plot([d.day for d in shown], [d.trust[pair] for d in shown], color=colour,
                   linewidth=2.5, linestyle=line, label=labels.trust(i, j))

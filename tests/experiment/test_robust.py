@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 from faults import Interrupt
+from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.experiment import robust as robusts

@@ -145,7 +145,7 @@ def test_sobol_and_morris_write_indices_and_warn_when_too_small(tmp_path):
         result = sweeps.run_sweep(sweeps.load_sweep(path), out=tmp_path / "out")
         indices = pd.read_csv(result.path / "indices.csv")
         assert list(indices.columns) == ["output", "parameter", "index", "value", "conf"]
-        main = indices.query("index == @index and output == 'attended.russia'")
+        main = indices[(indices["index"] == index) & (indices["output"] == "attended.russia")]
         assert set(main["parameter"]) == {"actors.russia.attendance.propensity",
                                          "actors.usa.monitoring"}
         top = main.sort_values("value")["parameter"].iloc[-1]

@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 import pytest
+from scenario_variants import baseline_dict, build
 
 from sim.model import NegotiationModel, simulate_chunk
 from sim.model.outcomes import daily_means
-from scenario_variants import baseline_dict, build
 
 N = 20_000
 SEED = 20250514

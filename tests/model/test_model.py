@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scenario_variants import baseline, baseline_dict, build, forced_ceasefire, relabelled, without
 
 from sim.model import NegotiationModel, simulate_chunk
 from sim.model.outcomes import OUTCOMES, add_daily_sums, daily_means
-from scenario_variants import baseline, baseline_dict, build, forced_ceasefire, relabelled, without
 
 N = 20_000
 SEED = 20250514
@@ -305,7 +305,7 @@ def test_explicit_replicate_ids_let_points_share_draws():
     mixed = simulate_chunk(scenario, SEED, 0, 4, varying={"trust.ukraine.russia": values},
                            replicate_ids=ids).replicates
     assert list(mixed["replicate"]) == [5, 5, 9, 9]
-    for i, (rep, v) in enumerate(zip(ids, values)):
+    for i, (rep, v) in enumerate(zip(ids, values, strict=True)):
         d = baseline_dict()
         d["trust"]["ukraine"]["russia"] = float(v)
         alone = simulate_chunk(build(d), SEED, int(rep), 1).replicates

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scenario_variants import baseline_dict, build, forced_ceasefire
 
 from sim.model import simulate_chunk
 from sim.model.outcomes import ENDINGS, REASONS, daily_means
-from scenario_variants import baseline_dict, build, forced_ceasefire
 
 N = 20_000
 SEED = 20250514

@@ -162,7 +162,7 @@ def test_grid_utility_is_utility_at_every_grid_level_to_the_bit(position, cost, 
     grid = rules.grid_utility(np.empty((20, replicates)), position, cost, delivered)
     assert grid.shape == (20, replicates)
     for r in range(replicates):
-        pick = (lambda v: v[r] if np.ndim(v) else v)  # noqa: E731
+        pick = (lambda v, r=r: v[r] if np.ndim(v) else v)  # noqa: E731
         for level, x in enumerate(rules.GRID):
             assert grid[level, r] == rules.utility(float(x), pick(position), pick(cost),
                                                    pick(delivered))

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim.cli import app as negsim_app
 from sim.experiment.run import run_to_folder
 from sim.model.labels import Labels
 from sim.model.outcomes import OUTCOMES
 from sim.report import plots
-from sim.cli import app as negsim_app
 from sim.results.summary import wilson
 from sim.results.sweep import sweep_parameters, tied_parameters
 from sim.scenario.loader import load_scenario
@@ -296,7 +296,7 @@ def _overlapping_ticks(fig) -> list[tuple[str, str]]:
         ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
         boxes = sorted(((b.x0, b.x1, text) for b, text in
                         ((t.get_window_extent(renderer), t.get_text()) for t in ticks)))
-        found += [(a[2], b[2]) for a, b in zip(boxes, boxes[1:]) if b[0] < a[1]]
+        found += [(a[2], b[2]) for a, b in zip(boxes, boxes[1:], strict=False) if b[0] < a[1]]
     return found
 
 

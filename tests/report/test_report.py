@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_plots import (CEASEFIRE_HEAVY, RUNS, SEED, make_compare_folder, make_run_folder,
-                        make_sweep_folder)
+from test_plots import (
+    CEASEFIRE_HEAVY,
+    RUNS,
+    SEED,
+    make_compare_folder,
+    make_run_folder,
+    make_sweep_folder,
+)
 from typer.testing import CliRunner
 
-from sim.report import report
 from sim.cli import app as negsim_app
+from sim.report import report
 
 EXTERNAL = [r"<script\b", r"<link\b", r"@import", r"src=\"https?:", r"href=\"https?:",
             r"url\(\s*['\"]?https?:"]

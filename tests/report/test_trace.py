@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from sim.cli import app as negsim_app
 from sim.model import simulate_chunk
 from sim.model.outcomes import OUTCOMES
 from sim.report import trace as story
-from sim.cli import app as negsim_app
 from sim.scenario.loader import load_scenario
 
 SEED = 20250514

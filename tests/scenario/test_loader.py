@@ -79,7 +79,7 @@ def test_golden_message(case, at_root):
 def test_golden_messages_are_sorted_by_line_within_each_file(case, at_root):
     lines = (INVALID / f"{case}.expected").read_text(encoding="utf-8").splitlines()
     places = [line.split("  ")[0].rsplit(":", 2) for line in lines]
-    for (file_a, *pos_a), (file_b, *pos_b) in zip(places, places[1:]):
+    for (file_a, *pos_a), (file_b, *pos_b) in zip(places, places[1:], strict=False):
         if file_a == file_b:
             assert [int(x) for x in pos_a] <= [int(x) for x in pos_b]
 

@@ -11,7 +11,7 @@ import pytest
 from sim.scenario.docs import REGENERATE, scenario_reference_markdown
 from sim.scenario.fields import field_doc, field_docs
 from sim.scenario.loader import load_scenario, shipped_scenarios
-from sim.scenario.schema import DIALECT, schema_text, scenario_schema, write_schema
+from sim.scenario.schema import DIALECT, scenario_schema, schema_text, write_schema
 from sim.scenario.yamlsource import read_file
 
 INVALID = Path(__file__).parents[1] / "data" / "invalid"

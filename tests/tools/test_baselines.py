@@ -7,8 +7,8 @@ in review. Tolerance: two replicates out of 4,000 per share (tools.baselines.TOL
 
 import pandas as pd
 
-from tools import baselines
 from sim.scenario.loader import shipped_scenarios
+from tools import baselines
 
 
 def test_every_shipped_scenario_has_a_baseline():

@@ -34,7 +34,8 @@ def test_guarantees_matter_at_implementation_mediation_at_signing(figures):
     mediator raises agreement a lot. Operationalised as relative effects: the mediator
     multiplies P(agreement) by more than the guarantor does, and the guarantor divides the
     share of the term lost by more than it multiplies P(agreement)."""
-    (a0, held0), (a1, held1), (a2, held2) = figures["baseline"], figures["guarantor"], figures["no_mediator"]
+    (a0, held0), (a1, held1) = figures["baseline"], figures["guarantor"]
+    a2, _ = figures["no_mediator"]
     mediator_on_agreement = a0 / a2
     guarantor_on_agreement = a1 / a0
     guarantor_on_breakdown = (1 - held0) / (1 - held1)

@@ -13,9 +13,8 @@ import tempfile
 from pathlib import Path
 
 from tools import calibration
-from tools.docnumbers.blocks import BlockError
 from tools.docnumbers import regenerate, sensitivity
-
+from tools.docnumbers.blocks import BlockError
 
 
 def main(argv: list[str]) -> int:

@@ -48,7 +48,8 @@ def generate(before: Path = BEFORE, after: Path = baselines.FILE) -> Generated:
 def _read(path: Path) -> dict[str, dict[tuple[str, str], float]]:
     """Shares by scenario, then by (metric, category)."""
     table = pd.read_csv(path, keep_default_na=False)
-    return {scenario: dict(zip(zip(rows["metric"], rows["category"]), rows["share"]))
+    return {scenario: dict(zip(zip(rows["metric"], rows["category"], strict=True), rows["share"],
+                             strict=True))
             for scenario, rows in table.groupby("scenario")}
 
 

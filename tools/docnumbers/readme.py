@@ -52,4 +52,4 @@ def _reading(made: Generated, results) -> None:
 
 def _shares(summary) -> dict[tuple[str, str], float]:
     return {(m, c): s for m, c, s in zip(summary["metric"], summary["category"],
-                                         summary["share"])}
+                                         summary["share"], strict=True)}

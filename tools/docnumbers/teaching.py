@@ -10,9 +10,9 @@ says about them, checked on every regeneration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from sim.results.results import load_results
 from tools.docnumbers import story
