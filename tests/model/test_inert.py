@@ -211,3 +211,10 @@ def test_the_issue_s_cases():
         assert "monitoring 0" in entry.reason and entry.given == ("actors.usa.monitoring",)
     baseline = listed("istanbul-2025")
     assert "actors.usa.credibility" not in baseline and "actors.usa.enforcement" not in baseline
+
+
+def test_docs_model_lists_every_rule(repo_root):
+    text = (repo_root / "docs" / "model.md").read_text(encoding="utf-8")
+    section = text[text.index("## 13. Values that cannot act"):text.index("## References")]
+    missing = [rule for rule in RULES if f"| `{rule}` |" not in section]
+    assert missing == []
