@@ -8,11 +8,12 @@ Typer is imported at module level, so that ``negsim --help`` stays fast. Nothing
 library imports this package.
 
 Modules: ``app`` (the Typer application and :func:`main`), ``experiments`` (run, compare,
-sweep), ``scenarios`` (validate, show, list, new, schema, docs), ``teaching`` (trace, plot,
-report), ``view``.
+sweep), ``screen``, ``scenarios`` (validate, show, list, new, schema, docs), ``teaching``
+(trace, plot, report), ``view``.
 """
 
-from sim.cli import experiments, scenarios, teaching, view  # noqa: F401  (registers commands)
+from sim.cli import (experiments, scenarios, screen, teaching,  # noqa: F401  (registers
+                     view)                                     # the commands)
 from sim.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -440,7 +440,7 @@ def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group
     with runs_.interruptions_kept(partial_dir, "sweep"):
         runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
                                 executor=executor, progress=progress)
-        counts = _add_up(partial_dir, tasks, len(points), spec.runs)
+        counts = add_up(partial_dir, tasks, len(points), spec.runs)
         table = tables.points_with_shares(points, counts, list(spec.outputs))
         indices, notes = _sensitivity(sweep, unit, table)
         metadata["warnings"] = notes
@@ -450,7 +450,7 @@ def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group
     return tables.load_sweep_results(final)
 
 
-def _add_up(partial_dir: Path, tasks: list[SweepTask], n_points: int,
+def add_up(partial_dir: Path, tasks: list[SweepTask], n_points: int,
             runs: int) -> pd.DataFrame:
     """Every point's counts, from the stored chunks (a point may span two chunks)."""
     from sim.results import folder as files

@@ -21,7 +21,7 @@ from string import Template
 import matplotlib
 import pandas as pd
 
-from sim.errors import writing
+from sim.errors import UserError, writing
 from sim.model.outcomes import PALETTE
 from sim.report import plots
 from sim.results.comparison import value_text, yaml_text
@@ -66,6 +66,10 @@ table.params td:first-child { font-family: 'DejaVu Sans Mono', Menlo, Consolas, 
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
     opened = plots.open_folder(folder)
+    if opened.kind not in RESULTS:
+        raise UserError(f"{opened.path}: negsim report does not cover {opened.kind} folders "
+                        "yet; read screen.csv and the figures in figures/ (negsim plot draws "
+                        "them)")
     target = Path(out) if out is not None else opened.path / "report.html"
     text = render(opened)
     with writing(target):
