@@ -83,8 +83,9 @@ class CannotAct(NamedTuple):
 
 def cannot_act(scenario) -> list[CannotAct]:
     """Every value of ``scenario`` (a validated :class:`~sim.scenario.config.Scenario`) that
-    cannot change any result, in the order of the scenario file, each once (with the first
-    reason found: the most general)."""
+    cannot change any result, block by block as a scenario file is written (calendar,
+    talks, observation, issues, actors, trust), each once, with the first reason found: the
+    most general."""
     found: dict[str, CannotAct] = {}
     for entry in _Situation(scenario).idle():
         found.setdefault(entry.path, entry)
@@ -124,9 +125,9 @@ class _Situation:
         return [k for k, issue in self.s.issues.items() if issue.kind == kind]
 
     def settled(self, actor: str) -> _Why:
-        mode = self.mode(actor)
-        return _Why(f"{self.words.leader(actor)} {mode} attends" if mode == "always" else
-                    f"{self.words.leader(actor)} never attends")
+        """The actor's leader always, or never, attends (mode ``always`` or ``never``)."""
+        word = "always" if self.mode(actor) == "always" else "never"
+        return _Why(f"{self.words.leader(actor)} {word} attends")
 
     # -- talks and issues -----------------------------------------------------------------
 
@@ -259,9 +260,10 @@ class _Situation:
         yield from self.observation()
         for k, issue in self.s.issues.items():
             yield from self.issue(k, issue.kind)
+        by_role = {"party": self.party, "mediator": self.mediator, "guarantor": self.guarantor}
         for a, actor in self.s.actors.items():
             yield from self.attendance(a)
-            yield from getattr(self, actor.role)(a)
+            yield from by_role[actor.role](a)
         for p, row in self.s.trust.items():
             for a in row:
                 if self.s.actors[a].role != "party":
@@ -270,16 +272,14 @@ class _Situation:
     def calendar(self) -> Iterator[CannotAct]:
         if (why := self.no_talks()) is not None:
             for field in ("sessions", "session_every_days"):
-                yield _entry(f"calendar.{field}", "Only places the sessions", why, "no_talks",
+                yield _entry(f"calendar.{field}", "Places the sessions in time", why, "no_talks",
                              "§5.1")
 
     def talks(self) -> Iterator[CannotAct]:
-        no_talks = self.no_talks()
-        for field in ("proposal_sd", "decision_noise", "pressure_scale", "bias_scale"):
-            if no_talks is not None:
+        if (no_talks := self.no_talks()) is not None:
+            for field in ("proposal_sd", "decision_noise", "pressure_scale", "bias_scale"):
                 yield _entry(f"talks.{field}", "Used only at the talks", no_talks, "no_talks",
                              "§5")
-        if no_talks is not None:
             return
         chosen = self.proposer()
         if chosen is not None and self.value(chosen, "skill") == 1:
@@ -387,12 +387,12 @@ class _Situation:
 
     def party_ceasefire(self, p: str) -> Iterator[CannotAct]:
         why = self.kind_off("ceasefire", agreed=True)
-        fields = ("trustworthiness", "violation_rate", "accident_rate", "retaliation",
-                  "exit_rate")
-        for field in fields if why is not None else ():
-            yield _entry(f"actors.{p}.{field}", "Acts only while a ceasefire is in force", why,
-                         "no_ceasefire_in_force", "§6.2")
-        if why is None and self.value(p, "violation_rate") == 0:
+        if why is not None:
+            for field in ("trustworthiness", "violation_rate", "accident_rate", "retaliation",
+                          "exit_rate"):
+                yield _entry(f"actors.{p}.{field}", "Acts only while a ceasefire is in force",
+                             why, "no_ceasefire_in_force", "§6.2")
+        elif self.value(p, "violation_rate") == 0:
             yield _entry(f"actors.{p}.trustworthiness", "Decides whether the party is an "
                          "opportunist, and the types differ only in deliberate violations",
                          _Why(f"{self.words.actor(p)}'s violation rate is 0",
