@@ -77,7 +77,7 @@ def screen(
     """Which numbers matter here? Screen every numeric parameter at once (Morris).
 
     Every number the model reads (about 70 in the baseline) moves one at a time along random
-    trajectories, all in one ensemble with common random numbers (--runs, default 1,000 per
+    trajectories, all in one ensemble with common random numbers (--runs, default 500 per
     point). Each is ranked per outcome by μ*, its mean absolute effect, with a 95% interval.
     Kept apart: the values that cannot act here (the model's own rules, docs/model.md §13)
     and those with no measured effect (every step changed no count). True/false values,
