@@ -379,7 +379,8 @@ def analyse(screen: Screen, unit: np.ndarray, shares: pd.DataFrame) -> tuple[pd.
     rows = [_row(screen, output, axis, wide, conf) for output in screen.outputs
             for axis in screen.axes]
     table = _ranked(pd.DataFrame(rows))
-    notes = sensitivity.warnings("morris", screen.trajectories, screen.runs, outputs, indices)
+    notes = sensitivity.warnings("morris", screen.trajectories, screen.runs, outputs, indices,
+                                 samples_name="--trajectories")
     return table, notes + _contradictions(table)
 
 

@@ -75,6 +75,7 @@ class Folder:
         if self.kind in ("sweep", "screen"):
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
+            title = with_changes(title, meta)  # a screen's --set changes (a sweep has none)
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
         title = with_changes(title, meta)
         return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
