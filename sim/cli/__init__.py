@@ -8,11 +8,18 @@ Typer is imported at module level, so that ``negsim --help`` stays fast. Nothing
 library imports this package.
 
 Modules: ``app`` (the Typer application and :func:`main`), ``experiments`` (run, compare,
-sweep), ``exploring`` (discover, robust), ``scenarios`` (validate, show, list, new, schema,
-docs), ``teaching`` (trace, plot, report), ``view``.
+sweep), ``exploring`` (discover, robust), ``screen``, ``scenarios`` (validate, show, list,
+new, schema, docs), ``teaching`` (trace, plot, report), ``view``.
 """
 
-from sim.cli import experiments, exploring, scenarios, teaching, view  # noqa: F401  (registers commands)
+from sim.cli import (  # noqa: F401  (importing them registers the commands)
+    experiments,
+    exploring,
+    scenarios,
+    screen,
+    teaching,
+    view,
+)
 from sim.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -69,7 +69,7 @@ class Machinery:
         return (self.executor_for or executor_for)(workers, dask)
 
 
-def _machinery(ctx: typer.Context) -> Machinery:
+def machinery_of(ctx: typer.Context) -> Machinery:
     """The :class:`Machinery` that :func:`sim.cli.main` was given, or the library's own."""
     return ctx.find_object(Machinery) or Machinery()
 
@@ -100,10 +100,10 @@ def run(
 
         argv = ["negsim", *sys.argv[1:]]
         show_progress = not quiet and sys.stderr.isatty()
-        machinery = _machinery(ctx)
+        machinery = machinery_of(ctx)
         if resume is not None:
-            _refuse_with_resume({"--out": out, "--set": None if scenario else overrides})
-            given = _load(scenario, overrides) if scenario else None
+            refuse_with_resume({"--out": out, "--set": None if scenario else overrides})
+            given = load_scenario_arg(scenario, overrides) if scenario else None
             workers = workers_for(workers, runs)
             results = experiment.resume_run(
                 resume, scenario=given, runs=runs, seed=seed, chunk_size=chunk_size,
@@ -114,13 +114,13 @@ def run(
             runs, seed = DEFAULT_RUNS if runs is None else runs, seed_or_default(seed)
             workers = workers_for(workers, runs)
             experiment.check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
-            loaded = _load(scenario, overrides)
+            loaded = load_scenario_arg(scenario, overrides)
             results = experiment.run_to_folder(
                 loaded, runs, seed, workers=workers, chunk_size=chunk_size,
                 out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
                 argv=argv, executor=machinery.executor(workers, dask),
                 engine=machinery.engine, hooks=machinery.hooks)
-        _write_figures(results.path, no_plots)
+        draw_figures(results.path, no_plots)
         print_results(results, quiet)
 
 
@@ -159,10 +159,10 @@ def compare(
         runs = DEFAULT_RUNS if runs is None else runs
         workers = workers_for(workers, None if resume else runs * max(2, len(scenarios or [])))
         show_progress = not quiet and sys.stderr.isatty()
-        machinery = _machinery(ctx)
+        machinery = machinery_of(ctx)
         executor = machinery.executor(workers, dask)
         if resume is not None:
-            _refuse_with_resume({"SCENARIOS": scenarios, "--out": out})
+            refuse_with_resume({"SCENARIOS": scenarios, "--out": out})
             result = experiment.resume_compare(resume, workers=workers, executor=executor,
                                                progress=show_progress, argv=argv,
                                                engine=machinery.engine, hooks=machinery.hooks)
@@ -172,13 +172,13 @@ def compare(
                                 "istanbul-2025 trump-joins")
             seed = seed_or_default(seed)
             check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
-            loaded = [_load(name, None) for name in scenarios]
+            loaded = [load_scenario_arg(name, None) for name in scenarios]
             result = experiment.compare(loaded, runs, seed, out=out or "results",
                                         workers=workers, executor=executor,
                                         chunk_size=chunk_size, progress=show_progress,
                                         argv=argv, engine=machinery.engine,
                                         hooks=machinery.hooks)
-        _write_figures(result.path, no_plots)
+        draw_figures(result.path, no_plots)
         print_comparison(result, quiet)
 
 
@@ -209,9 +209,9 @@ def sweep(
 
         argv = ["negsim", *sys.argv[1:]]
         show_progress = not quiet and sys.stderr.isatty()
-        machinery = _machinery(ctx)
+        machinery = machinery_of(ctx)
         if resume is not None:
-            _refuse_with_resume({"SWEEP.yaml": file, "--out": out})
+            refuse_with_resume({"SWEEP.yaml": file, "--out": out})
             workers = workers_for(workers, None)
             result = experiment.resume_sweep(resume, workers=workers,
                                              executor=machinery.executor(workers, dask),
@@ -228,11 +228,11 @@ def sweep(
                                           chunk_size=chunk_size, progress=show_progress,
                                           argv=argv, engine=machinery.engine,
                                           hooks=machinery.hooks)
-        _write_figures(result.path, no_plots)
+        draw_figures(result.path, no_plots)
         print_sweep(result, quiet)
 
 
-def _write_figures(folder: Path, skip: bool) -> None:
+def draw_figures(folder: Path, skip: bool) -> None:
     """The figures of a finished results folder (sim.report.plots reads only the folder)."""
     if not skip:
         from sim.report.plots import write_figures
@@ -240,17 +240,19 @@ def _write_figures(folder: Path, skip: bool) -> None:
         write_figures(folder)
 
 
-def _load(scenario: str | None, overrides: list[str] | None):
+def load_scenario_arg(scenario: str | None, overrides: list[str] | None):
+    """The SCENARIO argument loaded with its ``--set`` changes (missing: a one-line error)."""
     if scenario is None:
         raise UserError("missing SCENARIO: a shipped name such as istanbul-2025, or a YAML "
-                        "file (or --resume DIR to finish an interrupted run)")
+                        "file (or --resume DIR to finish an interrupted job)")
     from sim.scenario.loader import load_scenario
 
     return load_scenario(scenario, overrides=tuple(overrides or ()))
 
 
-def _refuse_with_resume(given: dict) -> None:
-    clashes = [option for option, value in given.items() if value]
+def refuse_with_resume(given: dict) -> None:
+    """Options that an interrupted job's folder already settles (given: option → value)."""
+    clashes = [option for option, value in given.items() if value is not None and value != []]
     if clashes:
         raise UserError(f"{' and '.join(clashes)} cannot be used with --resume: an interrupted "
-                        "run continues in its own folder with its own scenario")
+                        "job continues in its own folder with its own settings")

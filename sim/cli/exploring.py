@@ -16,7 +16,7 @@ import typer
 from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
-from sim.cli.experiments import _write_figures
+from sim.cli.experiments import draw_figures
 from sim.cli.options import ChunkSize, Dask, NoPlots, OutDir, Quiet, Resume, Workers, workers_for
 from sim.errors import UserError
 
@@ -51,7 +51,7 @@ def discover(
 
         result = run_discover(sweep_folder, outcome, threshold, out=out or "results",
                               argv=["negsim", *sys.argv[1:]])
-        _write_figures(result.path, no_plots)
+        draw_figures(result.path, no_plots)
         print_discovery(result, quiet)
 
 
@@ -84,15 +84,15 @@ def robust(
     combinations.csv.
     """
     with reported_errors():
-        from sim.cli.experiments import _machinery, _refuse_with_resume
+        from sim.cli.experiments import machinery_of, refuse_with_resume
         from sim.cli.tables import print_robust
         from sim.experiment import robust as experiment
 
         argv = ["negsim", *sys.argv[1:]]
         show_progress = not quiet and sys.stderr.isatty()
-        machinery = _machinery(ctx)
+        machinery = machinery_of(ctx)
         if resume is not None:
-            _refuse_with_resume({"ROBUST.yaml": file, "--out": out, "--satisfice": satisfice})
+            refuse_with_resume({"ROBUST.yaml": file, "--out": out, "--satisfice": satisfice})
             workers = workers_for(workers, None)
             result = experiment.resume_robust(resume, workers=workers,
                                               executor=machinery.executor(workers, dask),
@@ -109,5 +109,5 @@ def robust(
                                            chunk_size=chunk_size, satisfice=satisfice,
                                            progress=show_progress, argv=argv,
                                            engine=machinery.engine, hooks=machinery.hooks)
-        _write_figures(result.path, no_plots)
+        draw_figures(result.path, no_plots)
         print_robust(result, quiet)

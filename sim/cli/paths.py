@@ -155,14 +155,15 @@ def _unfinished(path: Path) -> str | None:
 
 
 def _recorded_kind(folder: Path) -> str | None:
-    """The ``kind`` in a folder's ``metadata.json`` (run, compare, sweep), if it can be read."""
+    """The ``kind`` in a folder's ``metadata.json`` (run, compare, sweep, screen), if it can be
+    read."""
     from sim.results.folder import read_metadata
 
     try:
         kind = read_metadata(folder).get("kind")
     except (OSError, ValueError, AttributeError):
         return None
-    return kind if kind in ("run", "compare", "sweep", "discover", "robust") else None
+    return kind if kind in ("run", "compare", "sweep", "discover", "robust", "screen") else None
 
 
 def _scenario(path: Path) -> str | None:

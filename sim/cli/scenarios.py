@@ -51,15 +51,21 @@ def show(
     scenario: Scenario,
     overrides: Overrides = None,
 ) -> None:
-    """Every value the model will use, with its meaning, range and the file that set it."""
+    """Every value the model will use, with its meaning, range and the file that set it.
+
+    It ends with the values that cannot act in this scenario (any value of theirs gives the
+    same results), each with the reason (docs/model.md §13).
+    """
     with reported_errors():
         from rich.console import Console
         from rich.markup import escape
 
+        from sim.scenario.loader import load_scenario
         from sim.scenario.show import resolved_rows
 
         console = Console(highlight=False)
-        for row in resolved_rows(scenario, tuple(overrides or ())):
+        rows = resolved_rows(scenario, tuple(overrides or ()))
+        for row in rows:
             value = " ".join(row.value.split())
             value = value if len(value) <= 70 else value[:67] + "..."
             unit = f" {row.unit}" if row.unit else ""
@@ -67,6 +73,23 @@ def show(
             console.print(f"[bold]{escape(row.path)}[/bold] = {escape(value)}{escape(unit)}"
                           f"  [dim]\\[{escape(_short(row.set_by))}][/dim]", soft_wrap=True)
             console.print(f"    {escape(row.description)}{escape(limits)}", soft_wrap=True)
+        _print_cannot_act(console, load_scenario(scenario, tuple(overrides or ())))
+
+
+def _print_cannot_act(console, loaded) -> None:
+    """The closing section of ``show``: the values that cannot act, and why."""
+    from rich.markup import escape
+
+    from sim.model.inert import cannot_act
+
+    idle = cannot_act(loaded)
+    console.print()
+    console.print(f"[bold]Values that cannot act in this scenario[/bold] ({len(idle)}; any value "
+                  "of these gives the same results; docs/model.md §13)"
+                  + ("" if idle else ": none"), soft_wrap=True)
+    for entry in idle:
+        console.print(f"[bold]{escape(entry.path)}[/bold]", soft_wrap=True)
+        console.print(f"    {escape(entry.reason)}", soft_wrap=True)
 
 
 def _short(place: str) -> str:

@@ -1,4 +1,4 @@
-"""The Rich tables that ``negsim run``, ``compare`` and ``sweep`` print.
+"""The Rich tables that ``negsim run``, ``compare``, ``sweep`` and ``screen`` print.
 
 Kept apart from the commands so that the commands read as load → call → print, and so that
 the layout of every table is in one place; the words in them come from
@@ -261,6 +261,81 @@ def _indices_table(result):
                           f"{m.value:.2f} ± {m.conf:.2f}",
                           f"{f.value:.2f}")
     return table
+
+
+# -- negsim screen -------------------------------------------------------------------------
+
+SCREEN_ROWS = 10
+"""Ranked parameters printed per output (all are in screen.csv and the figures)."""
+
+
+def print_screen(result, quiet: bool) -> None:
+    """Per output, the parameters ranked by μ* and those with no measured effect; then, once,
+    the values that cannot act here, those idle at the scenario's values only, and those
+    left out."""
+    from sim.model.labels import Labels
+
+    console, meta = _console(), result.metadata
+    labels = Labels(result.scenario)
+    if not quiet:
+        console.print(f"[bold]Screen[/bold] of {meta['scenario']['stem']}: "
+                      f"{len(meta['ranges'])} parameters, {meta['trajectories']} Morris "
+                      f"trajectories, {meta['points']:,} points × {meta['runs']:,} runs "
+                      f"(seed {meta['seed']})", soft_wrap=True)
+        console.print("μ*: the mean absolute change of the share of runs, in percentage points, "
+                      "when a value crosses its whole screened range (measured in steps of "
+                      f"{meta['levels'] / (2 * (meta['levels'] - 1)):.2g} of it), with its 95% "
+                      "interval; μ keeps the sign.", soft_wrap=True)
+        for output in meta["outputs"]:
+            console.print()
+            console.print(_screen_table(result.table, labels, output))
+            _print_list(console, f"No measured effect on {labels.output(output)}", [
+                labels.parameter(p) for p in _with_status(result.table, output,
+                                                          "no measured effect")])
+        console.print()
+        _print_reasons(console, "Cannot act here, whatever the other screened values",
+                       meta["cannot_act"])
+        _print_reasons(console, "Idle at the scenario's own values only (screened: a value "
+                                "they rest on moves)", meta["idle_at_values"])
+        _print_list(console, "Left out: true/false, choices, whole numbers, payoff weights",
+                    [f"{e['path']} = {e['value']} ({e['kind']})" for e in meta["left_out"]])
+    for note in result.warnings:
+        console.print(f"warning: {note}", soft_wrap=True, style="yellow")
+    if not quiet:
+        console.print()
+    console.print(_written(result.path), soft_wrap=True)
+
+
+def _with_status(table, output: str, status: str) -> list[str]:
+    rows = table[(table["output"] == output) & (table["status"] == status)]
+    return list(rows["parameter"])
+
+
+def _screen_table(table, labels, output: str):
+    rows = table[(table["output"] == output) & (table["status"] == "ranked")].sort_values("rank")
+    shown = _new_table(f"{labels.output(output)}: ranked by μ*", "μ* ± 95% (pp)", "μ (pp)")
+    for r in rows.head(SCREEN_ROWS).itertuples():
+        shown.add_row(f"{r.rank}. {_plain(labels.parameter(r.parameter))}",
+                      f"{100 * r.mu_star:.1f} ± {100 * r.mu_star_conf:.1f}",
+                      f"{100 * r.mu:+.1f}")
+    if len(rows) > SCREEN_ROWS:
+        shown.add_row(f"… {len(rows) - SCREEN_ROWS} more in screen.csv", "", "")
+    if rows.empty:
+        shown.add_row("no parameter had a measured effect", "", "")
+    return shown
+
+
+def _print_list(console, title: str, items: list[str]) -> None:
+    text = "; ".join(items) if items else "none"
+    console.print(f"[bold]{_plain(title)}[/bold] ({len(items)}): {_plain(text)}",
+                  soft_wrap=True)
+
+
+def _print_reasons(console, title: str, entries: list[dict]) -> None:
+    console.print(f"[bold]{_plain(title)}[/bold] ({len(entries)}){':' if entries else ': none'}",
+                  soft_wrap=True)
+    for entry in entries:
+        console.print(f"  {_plain(entry['path'])}: {_plain(entry['reason'])}", soft_wrap=True)
 
 
 def _written(path) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import os
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -294,20 +293,13 @@ def _complete(partial_dir: Path, robust: Robust, points: pd.DataFrame, group_lis
               metadata: dict, *, workers: int, executor: Executor | None, progress: bool,
               engine: runs_.Engine | None, hooks: RunHooks):
     from sim.experiment.robustness import measures
-    from sim.results import folder as files
     from sim.results import robust as tables
 
     spec = robust.spec
-    tasks = sweeps.plan_tasks(group_list, spec.runs, metadata["chunk_size"])
-    work = partial(sweeps.simulate_task, engine or runs_.default_engine(), spec.seed, spec.runs)
-
-    def save(task: sweeps.SweepTask, counts: pd.DataFrame) -> None:
-        files.write_chunk_parts(partial_dir, task.index, {"": counts})
-
-    with runs_.interruptions_kept(partial_dir, "robust"):
-        runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
-                                executor=executor, progress=progress, hooks=hooks)
-        counts = sweeps.add_up(partial_dir, tasks, len(points), spec.runs)
+    with sweeps.point_counts(partial_dir, "robust", group_list, len(points), runs=spec.runs,
+                             seed=spec.seed, chunk_size=metadata["chunk_size"], workers=workers,
+                             executor=executor, progress=progress, engine=engine,
+                             hooks=hooks) as counts:
         table = tables.points_table(points, counts, spec.output)
         values = table[f"{spec.output}.share"].to_numpy().reshape(spec.combinations,
                                                                    spec.samples)

@@ -64,8 +64,10 @@ def indices(design: str, axes: list[Axis], unit: np.ndarray, outputs: dict[str, 
 
 
 def warnings(design: str, samples: int | None, runs: int, outputs: dict[str, np.ndarray],
-             table: pd.DataFrame | None = None) -> list[str]:
-    """Plain-words warnings about what a sweep's numbers can and cannot say."""
+             table: pd.DataFrame | None = None, samples_name: str = "samples") -> list[str]:
+    """Plain-words warnings about what a sweep's numbers can and cannot say (``samples_name``:
+    what the user sets ``samples`` with: the sweep file's ``samples``, screen's
+    ``--trajectories``)."""
     notes = []
     if design == "sobol" and samples < SOBOL_MIN_N:
         notes.append(f"Sobol indices from N = {samples} are rough (95% intervals typically "
@@ -73,7 +75,7 @@ def warnings(design: str, samples: int | None, runs: int, outputs: dict[str, np.
                      "≥ 512 for values you would quote.")
     if design == "morris" and samples < MORRIS_MIN_TRAJECTORIES:
         notes.append(f"{samples} Morris trajectories rarely separate the parameters: use "
-                     f"samples ≥ {MORRIS_MIN_TRAJECTORIES} (20-50 is common).")
+                     f"{samples_name} ≥ {MORRIS_MIN_TRAJECTORIES} (20-50 is common).")
     for name, y in outputs.items():
         notes += _output_notes(name, np.asarray(y, dtype=float), runs,
                                design in ("sobol", "morris"))

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -446,23 +447,43 @@ def resume_sweep(partial_dir: str | Path, *, workers: int = 1,
                      hooks=hooks)
 
 
-def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group_list,
-              metadata: dict, *, workers: int, executor: Executor | None, progress: bool,
-              engine: runs_.Engine | None, hooks: RunHooks):
-    from sim.results import folder as files
-    from sim.results import sweep as tables
+@contextmanager
+def point_counts(partial_dir: Path, kind: str, group_list: list[Group], n_points: int, *,
+                 runs: int, seed: int, chunk_size: int, workers: int,
+                 executor: Executor | None, progress: bool, engine: runs_.Engine | None,
+                 hooks: RunHooks) -> Iterator[pd.DataFrame]:
+    """Every point's counts: the chunks a ``.partial`` folder lacks are simulated and stored
+    (all of them for a new folder), then added up. The block that uses the counts (analysing,
+    writing the tables, renaming the folder) runs while an interruption still keeps the
+    chunks, so ``--resume`` can finish it.
 
-    spec = sweep.spec
-    tasks = plan_tasks(group_list, spec.runs, metadata["chunk_size"])
-    work = partial(simulate_task, engine or runs_.default_engine(), spec.seed, spec.runs)
+    The one chunk mechanism of every experiment over parameter points: ``negsim sweep``,
+    ``robust`` and ``screen``.
+    """
+    from sim.results import folder as files
+
+    tasks = plan_tasks(group_list, runs, chunk_size)
+    work = partial(simulate_task, engine or runs_.default_engine(), seed, runs)
 
     def save(task: SweepTask, counts: pd.DataFrame) -> None:
         files.write_chunk_parts(partial_dir, task.index, {"": counts})
 
-    with runs_.interruptions_kept(partial_dir, "sweep"):
+    with runs_.interruptions_kept(partial_dir, kind):
         runs_.run_stored_chunks(partial_dir, work, tasks, save, workers=workers,
                                 executor=executor, progress=progress, hooks=hooks)
-        counts = add_up(partial_dir, tasks, len(points), spec.runs)
+        yield add_up(partial_dir, tasks, n_points, runs)
+
+
+def _complete(partial_dir: Path, sweep: Sweep, points: pd.DataFrame, unit, group_list,
+              metadata: dict, *, workers: int, executor: Executor | None, progress: bool,
+              engine: runs_.Engine | None, hooks: RunHooks):
+    from sim.results import sweep as tables
+
+    spec = sweep.spec
+    with point_counts(partial_dir, "sweep", group_list, len(points), runs=spec.runs,
+                      seed=spec.seed, chunk_size=metadata["chunk_size"], workers=workers,
+                      executor=executor, progress=progress, engine=engine,
+                      hooks=hooks) as counts:
         table = tables.points_with_shares(points, counts, list(spec.outputs))
         indices, notes = _sensitivity(sweep, unit, table)
         metadata["warnings"] = notes

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.model.outcomes import OUTCOME_TABLE, PALETTE
-from sim.scenario.fields import field_doc
+from sim.scenario.fields import PLACEHOLDERS, field_doc
 
 SERIES_COLOURS = tuple(PALETTE[name] for name in (
     "blue", "reddish_purple", "black", "orange", "bluish_green", "sky_blue", "vermillion",
@@ -149,10 +149,12 @@ class Labels:
         pattern = doc.pattern if doc else tuple(parts)
         names, keys = [], []
         for n, part in enumerate(parts[first:], start=first):
-            placeholder = n < len(pattern) and pattern[n].startswith("<")
-            if not placeholder:
+            # a key one level below the field: one number per issue, or one for all
+            # (``concession.ceasefire``, whose field also takes a single number)
+            key = pattern[n] if n < len(pattern) else PLACEHOLDERS.get(parts[n - 1])
+            if not (key or "").startswith("<"):
                 names.append(_words(part))
-            elif pattern[n] == "<issue>":
+            elif key == "<issue>":
                 keys.append(self.issue(part))
             else:
                 keys.append(self.actor(part))

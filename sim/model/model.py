@@ -71,6 +71,7 @@ class NegotiationModel(mesa.Model):
         self.replicates = len(self.replicate_index)
         self.varying = dict(varying or {})
         self.numeric_paths: set[str] = set()  # every path read through param(): what may vary
+        self.scenario_values: dict[str, float] = {}  # their values in the scenario, unvaried
         self.draws = Draws(seed, self.replicate_index)
         self.day = -self.calendar.announcement_days
         self._create_agents()
@@ -85,6 +86,7 @@ class NegotiationModel(mesa.Model):
     def param(self, path: str, default) -> float | np.ndarray:
         """A numeric parameter: the scenario's value, or the per-replicate array in ``varying``."""
         self.numeric_paths.add(path)
+        self.scenario_values[path] = float(default)
         value = np.asarray(self.varying.get(path, default), dtype=float)
         if value.ndim == 0:
             return float(value)

@@ -7,7 +7,8 @@ Every figure is drawn from the files of a finished results folder, never from a 
 - a comparison (``kind: compare``): shares per scenario and paired differences from the first
   (:func:`compare_figures`);
 - a sweep (``kind: sweep``): output shares along one parameter, heatmaps over two, and
-  sensitivity indices (:func:`sweep_figures`).
+  sensitivity indices (:func:`sweep_figures`);
+- a screen (``kind: screen``): per output, the parameters ranked by μ* (:func:`screen_figures`).
 
 :func:`figures` returns matplotlib ``Figure`` objects (the tests read their text);
 :func:`write_figures` saves each as PNG and SVG in ``<folder>/figures/``. Figures are built
@@ -76,9 +77,10 @@ class Folder:
             return (f"Robust file: {meta['robust']['stem']} · scenario: {_stem(meta)} · "
                     f"{int(meta['combinations']):,} lever combinations × "
                     f"{int(meta['worlds']):,} worlds × {runs} · seed {meta['seed']}")
-        if self.kind in ("sweep", "discover"):
+        if self.kind in ("sweep", "discover", "screen"):
             points = meta.get("points")
             per = f"{int(points):,} points × {runs}" if points else f"{runs} per point"
+            title = with_changes(title, meta)  # a screen's --set changes (a sweep has none)
             return f"Scenario: {_stem(meta)} — {title} · {per} · seed {meta['seed']}"
         title = with_changes(title, meta)
         return f"Scenario: {_stem(meta)} — {title} · {runs} · seed {meta['seed']}"
@@ -890,8 +892,49 @@ def _lever_text(value) -> str:
     return _tick(value) if isinstance(value, float) else str(value)
 
 
+# -- a screen ------------------------------------------------------------------------------
+
+SCREEN_BARS = 15
+"""Ranked parameters drawn per output (all are in screen.csv)."""
+
+
+def screen_figures(folder: Folder) -> dict[str, Figure]:
+    from sim.results.screen import read_screen_table
+
+    table = read_screen_table(folder.path)
+    return {f"screen_{output}": screen_figure(folder, table[table["output"] == output], output)
+            for output in folder.metadata["outputs"]}
+
+
+def screen_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
+    """The parameters ranked by μ* for one output, largest on top, with 95% intervals."""
+    ranked = table[table["status"] == "ranked"].sort_values("rank").head(SCREEN_BARS)
+    counts = table["status"].value_counts()
+    left = int(counts.get("ranked", 0)) - len(ranked)
+    fig, (ax,) = _figure(folder, f"What matters for '{folder.labels.output(output)}'?",
+                         "Bars: μ*, the mean absolute change of the share of runs (percentage "
+                         "points) when a value crosses its screened range; black lines: 95% "
+                         f"intervals (bootstrap). Not drawn: {left} more ranked (screen.csv), "
+                         f"{int(counts.get('no measured effect', 0))} with no measured effect, "
+                         f"{int(counts.get('cannot act here', 0))} that cannot act here.",
+                         size=(13, 9))
+    y = np.arange(len(ranked))[::-1]
+    ax.barh(y, 100 * ranked["mu_star"], color=SERIES_COLOURS[0], height=0.7)
+    ax.errorbar(100 * ranked["mu_star"], y, xerr=100 * ranked["mu_star_conf"], fmt="none",
+                ecolor="black", elinewidth=1.5, capsize=4)
+    ax.set_yticks(y, [_wrap(folder.labels.parameter(p), 45) for p in ranked["parameter"]],
+                  fontsize=12)
+    ax.set_xlabel("μ* (percentage points across the screened range)")
+    ax.axvline(0, color="black", linewidth=1)
+    ax.grid(axis="y", visible=False)
+    if ranked.empty:
+        ax.text(0.5, 0.5, "No parameter had a measured effect on this output",
+                transform=ax.transAxes, ha="center", va="center")
+    return fig
+
+
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
     "run": run_figures, "compare": compare_figures, "sweep": sweep_figures,
-    "discover": discover_figures, "robust": robust_figures}
+    "discover": discover_figures, "robust": robust_figures, "screen": screen_figures}
 """Which figures each kind of results folder gets."""
 

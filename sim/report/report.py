@@ -21,7 +21,7 @@ from string import Template
 import matplotlib
 import pandas as pd
 
-from sim.errors import writing
+from sim.errors import UserError, writing
 from sim.model.outcomes import PALETTE
 from sim.report import plots
 from sim.results.comparison import value_text, yaml_text
@@ -66,6 +66,10 @@ table.params td:first-child { font-family: 'DejaVu Sans Mono', Menlo, Consolas, 
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the handout of ``folder`` to ``out`` (default ``<folder>/report.html``)."""
     opened = plots.open_folder(folder)
+    if opened.kind not in RESULTS:
+        raise UserError(f"{opened.path}: negsim report does not cover {opened.kind} folders "
+                        "yet; read screen.csv and the figures in figures/ (negsim plot draws "
+                        "them)")
     target = Path(out) if out is not None else opened.path / "report.html"
     text = render(opened)
     with writing(target):
@@ -78,7 +82,7 @@ def render(opened: plots.Folder) -> str:
     sections = [_header(opened), _what_was_run(opened),
                 f'<p class="caveat">{html.escape(NOT_A_FORECAST)}</p>',
                 *RESULTS[opened.kind](opened), _figures(opened), _assumptions(opened),
-                _reproduce(opened)]
+                cannot_act_section(opened), _reproduce(opened)]
     title = html.escape(_title(opened))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
@@ -422,6 +426,32 @@ def _field_doc(path: tuple, scenario: dict) -> tuple[str, str]:
         return "", ""
     doc = field_doc(path, scenario)
     return (doc.description, doc.unit) if doc else ("", "")
+
+
+def cannot_act_section(opened: plots.Folder) -> str:
+    """The assumptions that could not change the numbers: the values that cannot act in the
+    (first, or base) scenario, each with its reason (docs/model.md §13)."""
+    from sim.model.inert import cannot_act
+    from sim.scenario.config import Scenario
+
+    whose = {"run": "this scenario", "compare": "the first scenario",
+             "sweep": "the base scenario (a swept value may make some of them act)",
+             "discover": "the swept scenario (a swept value may make some of them act)",
+             "robust": "the base scenario (a lever or an uncertainty may make some of them "
+                       "act)",
+             "screen": "this scenario (a screened value may make some of them act)"}
+    heading = f"<h3>Values that cannot act in {html.escape(whose[opened.kind])}</h3>"
+    try:
+        idle = cannot_act(Scenario.model_validate(opened.scenario))
+    except ValueError:
+        return (heading + "<p>Not listed: this folder's scenario.yaml does not validate under "
+                "this version of negsim.</p>")
+    if not idle:
+        return heading + "<p>None: every value above can change the results.</p>"
+    rows = [[f"{opened.labels.parameter(e.path)} ({e.path})", e.reason] for e in idle]
+    return (heading + "<p>Any value of these gives the same results, because the rule that "
+            "reads them never applies here (docs/model.md §13):</p>"
+            + _table(["Parameter", "Why it cannot act"], rows, numeric_from=9))
 
 
 # -- how to reproduce ----------------------------------------------------------------------

@@ -45,6 +45,10 @@ class FieldDoc:
     """The default as YAML text, or ``required``."""
     why: str
     """The reason for the default (a docs/model.md section or "Judgement: ...")."""
+    bounds: tuple[float | None, float | None] = (None, None)
+    """The lowest and highest valid number (None: no bound), as ``range`` says in words."""
+    open_low: bool = False
+    """Whether the lowest bound itself is excluded ("more than 0")."""
 
     @property
     def path(self) -> str:
@@ -144,7 +148,8 @@ def _leaf(prop: dict, pattern: Pattern, variant: str | None, required: bool) -> 
     return FieldDoc(
         pattern=pattern, variant=variant, kind=_kind(prop),
         description=prop.get("description", ""), unit=prop.get("unit", ""),
-        range=_range(prop), default=_default(prop, pattern, required), why=prop.get("why", ""))
+        range=_range(prop), default=_default(prop, pattern, required), why=prop.get("why", ""),
+        **_bounds(prop))
 
 
 def _const(prop: dict) -> str:
@@ -181,6 +186,18 @@ def _kind_of_one(p: dict) -> str:
 def _range(prop: dict) -> str:
     ranges = [r for r in (_range_of_one(p) for p in _options(prop)) if r]
     return ranges[0] if ranges else ""
+
+
+def _bounds(prop: dict) -> dict:
+    """``bounds`` and ``open_low`` of a numeric field, from its first bounded option."""
+    for p in _options(prop):
+        if p.get("type") == "object" and isinstance(p.get("additionalProperties"), dict):
+            p = p["additionalProperties"]
+        low = p.get("minimum", p.get("exclusiveMinimum"))
+        high = p.get("maximum", p.get("exclusiveMaximum"))
+        if low is not None or high is not None:
+            return {"bounds": (low, high), "open_low": "exclusiveMinimum" in p}
+    return {}
 
 
 def _range_of_one(p: dict) -> str:

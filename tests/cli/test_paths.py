@@ -39,7 +39,8 @@ PATH_WORDS = re.compile(r"file|folder|dir|path|yaml|scenario|sweep|results|out\b
                         re.IGNORECASE)
 """Words in a parameter's name, flags or metavar that say it takes a file or folder."""
 
-NOT_PATHS = {"overrides": "--set PATH=VALUE: a dotted path inside the scenario, not a file"}
+NOT_PATHS = {"overrides": "--set PATH=VALUE: a dotted path inside the scenario, not a file",
+             "ranges": "--range PATH=LO:HI: a dotted path inside the scenario, not a file"}
 """Parameters whose names look like paths but are not, with the reason."""
 
 
@@ -218,8 +219,8 @@ def error_hint(command: str, name: str) -> str:
 
 def test_every_path_parameter_declares_a_kind_known_here():
     found = path_parameters()
-    assert len(found) >= 17  # run 3, compare 3, sweep 3, validate, show, new 2, schema, docs,
-    #                          trace, plot, report 2, view: the commands of issue 11
+    assert len(found) >= 20  # run 3, compare 3, sweep 3, validate, show, new 2, schema, docs,
+    #                          trace, plot, report 2, view: the commands of issue 11; screen 3
     missing = [f"{command} {param.name}" for command, param in found if kind_of(param) is None]
     assert missing == [], f"declare a kind (sim/cli/paths.py) for: {missing}"
     unknown = {kind_of(p).name for _, p in found} - set(BAD)

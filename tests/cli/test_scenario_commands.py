@@ -38,6 +38,27 @@ def test_show_lists_resolved_values_with_their_origin():
     assert lines[mode + 1].strip().startswith("auto: the leader decides")
 
 
+def test_show_ends_with_the_values_that_cannot_act_and_why():
+    """Issue 10 item 6: the reasons come from sim.model.inert, the one place that knows."""
+    from sim.model.inert import cannot_act
+
+    result = invoke("show", "putin-attends", "--set", "actors.turkey.bias.russia=0.5",
+                    "--set", "talks.bias_scale=0")
+    assert result.exit_code == 0, result.output
+    tail = result.output[result.output.index("Values that cannot act in this scenario"):]
+    listed = cannot_act(load_scenario("putin-attends", ["actors.turkey.bias.russia=0.5",
+                                                        "talks.bias_scale=0"]))
+    assert {"actors.russia.mandate.ceasefire", "actors.turkey.bias.russia"} <= {
+        e.path for e in listed}
+    lines = tail.splitlines()
+    for entry in listed:
+        at = lines.index(entry.path)
+        assert lines[at + 1].strip() == entry.reason
+    assert "Vladimir Putin (Russia) always attends" in tail
+    baseline = invoke("show", "istanbul-2025").output
+    assert "actors.usa.credibility\n" not in baseline  # it acts: through the exchange (§3.7)
+
+
 def test_show_of_an_invalid_scenario_is_a_one_line_error():
     result = invoke("show", "istanbul-2025", "--set", "actors.usa.monitoring=3")
     assert result.exit_code == 2

@@ -131,6 +131,20 @@ def test_compare_on_the_cluster_equals_the_local_compare(cluster, tmp_path, monk
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def test_screen_on_the_cluster_equals_the_local_screen(cluster, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["screen", "istanbul-2025", "--trajectories", "2", "--runs", "50",
+            "--chunk-size", "2000", "-q", "--no-plots"]
+    local = runner.invoke(app, [*args, "--workers", "1", "--out", "local"])
+    remote = runner.invoke(app, [*args, "--dask", cluster, "--out", "remote"])
+    assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
+    [a], [b] = (list((tmp_path / side / "screen-istanbul-2025").iterdir())
+                for side in ("local", "remote"))
+    for name in ("screen.csv", "points.parquet"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
 def test_a_chunk_that_keeps_failing_is_retried_then_named(executor):
     from sim.errors import ChunkFailed
 

@@ -69,6 +69,36 @@ def test_the_parameter_table_has_descriptions(run_page):
     assert "Actor: Russia (party)" in page
 
 
+def test_the_values_that_cannot_act_are_listed_with_their_reasons(run_page, folders):
+    """Issue 10 item 6: under the assumptions, from the one function that knows the rules."""
+    import html
+
+    import yaml
+
+    from sim.model.inert import cannot_act
+    from sim.scenario.config import Scenario
+
+    _, page = run_page
+    section = page[page.index("<h3>Values that cannot act in this scenario</h3>"):]
+    scenario = yaml.safe_load((folders["run"] / "scenario.yaml").read_text(encoding="utf-8"))
+    idle = cannot_act(Scenario.model_validate(scenario))
+    assert "actors.turkey.attendance.propensity" in {e.path for e in idle}
+    for entry in idle:
+        assert f"({entry.path})</td><td>{html.escape(entry.reason)}</td>" in section
+    assert section.index("Values that cannot act") < section.index("How to reproduce")
+
+
+def test_an_old_scenario_file_is_said_not_to_validate(folders, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(folders["run"], old)
+    text = (old / "scenario.yaml").read_text(encoding="utf-8")
+    (old / "scenario.yaml").write_text(text + "retired_field: 1\n", encoding="utf-8")
+    page = report.write_report(old).read_text(encoding="utf-8")
+    assert "Not listed: this folder's scenario.yaml does not validate" in page
+
+
 def test_the_reproduce_command_is_exact_and_portable(run_page, folders):
     _, page = run_page
     sets = " ".join(f"--set {o}" for o in (
