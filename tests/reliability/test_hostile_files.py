@@ -1,10 +1,12 @@
-"""Hostile scenario files: each is refused quickly, with a clear message and bounded memory.
+"""Hostile scenario files: each is refused with a clear message and in bounded memory.
 
 Each case is loaded under ``tracemalloc``: it must be refused (or, for a large but valid file,
-loaded) in under :data:`SECONDS` seconds with a Python heap peak under :data:`PEAK_MB` MB
-(generous bounds; before the loader's value limit, a 1 MiB file of small values took up to a
-minute and 400 MB). ``tests/scenario/test_loader.py`` pins the exact wording of the common cases; here
-the point is time, memory, and that nothing is executed, opened or waited for.
+loaded) with a Python heap peak under :data:`PEAK_MB` MB (a generous bound; before the loader's
+value limit, a 1 MiB file of small values took up to a minute and 400 MB). The tests assert no
+wall time (the machine's load decides that): the memory bound catches the work a hostile file
+provokes, and each test's ``timeout`` mark only stops a hang, far above what a refusal takes.
+``tests/scenario/test_loader.py`` pins the exact wording of the common cases; here the point is
+memory, and that nothing is executed, opened or waited for.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from sim.scenario.loader import MAX_EXTENDS, load_scenario
 from sim.scenario.problems import ScenarioError
 from sim.scenario.yamlsource import MAX_BYTES, MAX_VALUES
 
-SECONDS = 5.0
 PEAK_MB = 64
 HEAD = "extends: istanbul-2025\ntitle: hostile\n"
 
@@ -95,18 +95,15 @@ CASES = {
 
 def check_refused(path: Path, words: str) -> ScenarioError:
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(ScenarioError) as caught:
             load_scenario(path)
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     COUNTS["hostile files refused"] += 1
     assert words in str(caught.value), str(caught.value)[:2000]
     assert_located(caught.value)
-    assert elapsed < SECONDS, f"took {elapsed:.1f} s"
     assert peak < PEAK_MB, f"peak {peak:.0f} MB"
     return caught.value
 
@@ -135,16 +132,15 @@ def test_a_sparse_file_of_50_mb_is_not_read(tmp_path):
 
 @pytest.mark.timeout(60)
 def test_a_large_valid_file_loads_fast_in_bounded_memory(tmp_path):
-    """A 900 kB description is odd but valid: it loads, and quickly."""
+    """A 900 kB description is odd but valid: it loads, in bounded memory."""
     path = tmp_path / "long.yaml"
     path.write_text(HEAD + "description: >\n" + ("  " + "word " * 15 + "\n") * 11_000)
     tracemalloc.start()
-    started = time.perf_counter()
     scenario = load_scenario(path)
-    elapsed, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1] / 2**20
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     assert len(scenario.description) > 800_000
-    assert elapsed < SECONDS and peak < PEAK_MB, (elapsed, peak)
+    assert peak < PEAK_MB, f"peak {peak:.0f} MB"
 
 
 # -- extends: cycles, self-reference, missing and unreadable targets ----------------------------
@@ -251,21 +247,20 @@ def test_absurd_command_line_sizes_are_refused_at_once(tmp_path):
         (["run", "x" * 5000], "cannot be used (File name too long)"),
     ]
     for args, words in cases:
-        started = time.perf_counter()
         done = _negsim(tmp_path, *args)
         COUNTS["absurd command lines refused"] += 1
         assert done.returncode == 2, (args[:4], done.stderr[-2000:])
         assert words in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
-        assert time.perf_counter() - started < 10
     assert not (tmp_path / "results").exists()
 
 
 @pytest.mark.timeout(60)
 def test_a_quadrillion_runs_is_refused_at_once(tmp_path):
+    # Computing 10**15 histories would take years: a refusal is the only way to answer within
+    # the 60 s that only guard against a hang (no wall time is asserted).
     try:
-        done = _negsim(tmp_path, "run", "istanbul-2025", "--runs", str(10**15), "-q",
-                       timeout=5)
+        done = _negsim(tmp_path, "run", "istanbul-2025", "--runs", str(10**15), "-q")
     except subprocess.TimeoutExpired:
-        pytest.fail("negsim run --runs 10**15 did not answer within 5 s")
+        pytest.fail("negsim run --runs 10**15 did not answer (it may be computing)")
     assert done.returncode == 2 and "runs" in done.stderr
     assert not (tmp_path / "results").exists()
