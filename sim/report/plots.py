@@ -500,10 +500,12 @@ def compare_shares_figure(folder: Folder, shares: pd.DataFrame,
         ax.barh(y, share, height=height * 0.92, color=colour, label=label)
         ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor="black",
                     elinewidth=1.5, capsize=4)
-        for yi, s in zip(y, share, strict=True):
-            ax.text(s + 1.5, yi, f"{s:.1f}%", va="center", fontsize=12)
+        for yi, s, hi in zip(y, share, high, strict=True):
+            # right of the interval's end, so that the whisker cannot strike the number out
+            ax.annotate(f"{s:.1f}%", (hi, yi), xytext=(7, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=12)
     ax.set_yticks(np.arange(len(rows)), names)
-    ax.set_xlim(0, 110)
+    ax.set_xlim(0, 112)
     ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel("Share of runs (%)")
     ax.grid(axis="y", visible=False)
