@@ -29,7 +29,7 @@ import re
 import pytest
 from dask_cluster import kill_worker
 from folders import assert_no_false_complete, run_folders, same_bytes
-from processes import negsim, start, wait_for_pid
+from processes import ended, negsim, start, wait_for_pid
 from tally import COUNTS
 from workloads import SWEEP_ARGS, SWEEP_CHUNKS, SWEEP_TABLES
 
@@ -50,7 +50,7 @@ def test_a_worker_killed_in_chunk_3_is_replaced_and_the_tables_equal_a_local_run
     process = start(*SWEEP_ARGS, "--dask", dask_cluster.address, cwd=cwd,
                     fault=f"hold:3:{marker}")
     killed(wait_for_pid(marker, process), dask_cluster)
-    process.wait(timeout=90)
+    ended(process, 90)
     stderr = process.stderr.read()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
@@ -75,7 +75,7 @@ def test_a_chunk_whose_workers_keep_dying_is_named_and_resumed(dask_cluster, tmp
     process = start(*SWEEP_ARGS, "--dask", address, cwd=cwd, fault=f"hold-every:0:{attempts}")
     for attempt in range(3):  # the first try and negsim's 2 retries
         killed(wait_for_pid(attempts / f"attempt-{attempt}", process, 90), dask_cluster)
-    process.wait(timeout=90)
+    ended(process, 90)
     stderr = process.stderr.read()
     assert process.returncode == 1, stderr
     assert "Traceback" not in stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from folders import assert_no_false_complete, run_folders, same_bytes
-from processes import negsim, start, wait_for
+from processes import ended, negsim, start, wait_for
 from tally import COUNTS
 
 from sim.results import folder as files
@@ -100,7 +100,7 @@ def test_a_real_signal_before_chunk_3(tmp_path, reference, signum, code):
     process = start(*RUN, cwd=tmp_path, fault=f"pause:3:{marker}")
     wait_for(marker, process)
     process.send_signal(signum)
-    process.wait(timeout=60)
+    ended(process, 60)
     partial = interrupted(process, tmp_path, code)
     assert files.finished_chunks(partial) == {0, 1, 2}
     resumed(partial, tmp_path, reference, workers="2")
@@ -111,7 +111,7 @@ def test_sigterm_while_the_chunks_are_assembled(tmp_path, reference):
     process = start(*RUN, cwd=tmp_path, fault=f"pause-assembling:{marker}")
     wait_for(marker, process)
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
+    ended(process, 60)
     partial = interrupted(process, tmp_path, 143)
     assert not (partial / "summary.csv").exists()
     resumed(partial, tmp_path, reference)
@@ -134,7 +134,7 @@ def test_sigterm_after_the_rename_does_not_point_at_a_vanished_folder(tmp_path, 
     process = start(*RUN, cwd=tmp_path, fault=f"pause-after-rename:{marker}")
     wait_for(marker, process)
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
+    ended(process, 60)
     COUNTS["interruptions tried"] += 1
     stderr = process.stderr.read()
     (final,) = run_folders(tmp_path / "results")

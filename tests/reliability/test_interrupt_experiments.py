@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from folders import assert_no_false_complete, run_folders, same_bytes
-from processes import negsim, start, wait_for, wait_for_pid
+from processes import ended, negsim, start, wait_for, wait_for_pid
 from tally import COUNTS
 from workloads import (
     COMPARE_ARGS,
@@ -71,7 +71,7 @@ def paused(command_args, cwd: Path, chunk: int, signum: int, **options):
     process = start(*command_args, cwd=cwd, fault=f"pause:{chunk}:{marker}", **options)
     wait_for(marker, process)
     process.send_signal(signum)
-    process.wait(timeout=60)
+    ended(process, 60)
     return process
 
 
@@ -141,7 +141,7 @@ def test_sweep_ctrl_c_to_the_process_group_while_a_worker_runs_chunk_4(tmp_path,
     wait_for_pid(marker, process)
     os.killpg(process.pid, signal.SIGINT)
     (tmp_path / "held.release").touch()
-    process.wait(timeout=60)
+    ended(process, 60)
     partial = interrupted(process, cwd, 130, "sweep")
     kept = files.finished_chunks(partial)
     assert 4 not in kept and kept == set(range(len(kept))), kept  # chunks are saved in order
@@ -161,7 +161,7 @@ def test_sweep_ctrl_c_while_a_worker_is_still_starting(tmp_path, sweep_cwd):
     wait_for_pid(marker, process)
     os.killpg(process.pid, signal.SIGINT)
     (tmp_path / "starting.release").touch()
-    process.wait(timeout=60)
+    ended(process, 60)
     stderr = process.stderr.read()
     COUNTS["interruptions tried"] += 1
     assert process.returncode == 130, stderr
