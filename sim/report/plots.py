@@ -914,13 +914,14 @@ def screen_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
     fig, (ax,) = _figure(folder, f"What matters for '{folder.labels.output(output)}'?",
                          "Bars: μ*, the mean absolute change of the share of runs (percentage "
                          "points) when a value crosses its screened range; black lines: 95% "
-                         f"intervals (bootstrap). Not drawn: {left} more ranked (screen.csv), "
+                         "intervals (bootstrap; cut at 0, below which no mean of absolute "
+                         f"changes can lie). Not drawn: {left} more ranked (screen.csv), "
                          f"{int(counts.get('no measured effect', 0))} with no measured effect, "
                          f"{int(counts.get('cannot act here', 0))} that cannot act here.",
                          size=(13, 9))
     y = np.arange(len(ranked))[::-1]
     ax.barh(y, 100 * ranked["mu_star"], color=SERIES_COLOURS[0], height=0.7)
-    ax.errorbar(100 * ranked["mu_star"], y, xerr=100 * ranked["mu_star_conf"], fmt="none",
+    ax.errorbar(100 * ranked["mu_star"], y, xerr=100 * screen_interval(ranked), fmt="none",
                 ecolor="black", elinewidth=1.5, capsize=4)
     ax.set_yticks(y, [_wrap(folder.labels.parameter(p), 45) for p in ranked["parameter"]],
                   fontsize=12)
@@ -931,6 +932,14 @@ def screen_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
         ax.text(0.5, 0.5, "No parameter had a measured effect on this output",
                 transform=ax.transAxes, ha="center", va="center")
     return fig
+
+
+def screen_interval(ranked: pd.DataFrame) -> np.ndarray:
+    """The interval's reach below and above each μ*, the lower end cut at 0: SALib's
+    bootstrap half-width is symmetric, but μ* is a mean of absolute changes, never below 0
+    (a line reaching into negative changes puzzles a reader)."""
+    conf = ranked["mu_star_conf"].to_numpy(dtype=float)
+    return np.vstack([np.minimum(conf, ranked["mu_star"].to_numpy(dtype=float)), conf])
 
 
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {
