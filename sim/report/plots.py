@@ -742,8 +742,8 @@ def peeling_figure(folder: Folder, peeling: pd.DataFrame) -> Figure:
                     xytext=(12, 8), textcoords="offset points", fontsize=14, fontweight="bold")
     handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colours(k),
                                        markersize=10, label=str(k)) for k in range(most + 1)]
-    # upper right is the ideal corner (every point of interest, nothing else): never reached
-    ax.legend(handles=handles, title="Parameters restricted", loc="upper right", ncols=2)
+    # outside the axes: inside, it hid the label of a box kept near the top right
+    fig.legend(handles=handles, title="Parameters\nrestricted", loc="outside right center")
     ax.set_xlabel("Coverage (% of the points of interest in the box)")
     ax.set_ylabel("Density (% of the box's points of interest)")
     ax.set_xlim(0, 105)
@@ -789,12 +789,26 @@ def _box_row(ax, y: int, row: pd.Series, swept: pd.Series) -> None:
         span = (hi - lo) or 1.0
         left, right = (row["low"] - lo) / span, (row["high"] - lo) / span
         ax.barh(y, right - left, left=left, height=0.5, color=SERIES_COLOURS[0])
-        ax.text(left, y + 0.3, _tick(float(row["low"])), ha="center", va="bottom", fontsize=13)
-        ax.text(right, y + 0.3, _tick(float(row["high"])), ha="center", va="bottom",
-                fontsize=13)
-        ax.text(0, y - 0.3, _tick(lo), ha="left", va="top", fontsize=11, color="#777777")
-        ax.text(1, y - 0.3, _tick(hi), ha="right", va="top", fontsize=11, color="#777777")
+        # label only the limits the box sets; an end it leaves open is the swept range's own
+        for x, limit, is_open in ((left, row["low"], row["low"] <= lo),
+                                  (right, row["high"], row["high"] >= hi)):
+            if not is_open:
+                ax.text(x, y + 0.3, limit_text(float(limit), span), ha="center", va="bottom",
+                        fontsize=13)
+        ax.text(0, y - 0.3, limit_text(lo, span), ha="left", va="top", fontsize=11,
+                color="#777777")
+        ax.text(1, y - 0.3, limit_text(hi, span), ha="right", va="top", fontsize=11,
+                color="#777777")
     ax.text(1.04, y, q, ha="left", va="center", fontsize=13)
+
+
+def limit_text(value: float, span: float) -> str:
+    """A limit on a swept range of width ``span`` as the discover table writes it (three
+    significant digits), but never in e-notation: a sampled minimum of 3.02e-05 on a range
+    0–0.6 is 0 to any reader (below a thousandth of the range), and reads ``0``."""
+    if abs(value) < span / 1000:
+        return "0"
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def textwrap_label(label: str, width: int = 28) -> str:
@@ -916,13 +930,14 @@ def screen_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
     fig, (ax,) = _figure(folder, f"What matters for '{folder.labels.output(output)}'?",
                          "Bars: μ*, the mean absolute change of the share of runs (percentage "
                          "points) when a value crosses its screened range; black lines: 95% "
-                         f"intervals (bootstrap). Not drawn: {left} more ranked (screen.csv), "
+                         "intervals (bootstrap; cut at 0, below which no mean of absolute "
+                         f"changes can lie). Not drawn: {left} more ranked (screen.csv), "
                          f"{int(counts.get('no measured effect', 0))} with no measured effect, "
                          f"{int(counts.get('cannot act here', 0))} that cannot act here.",
                          size=(13, 9))
     y = np.arange(len(ranked))[::-1]
     ax.barh(y, 100 * ranked["mu_star"], color=SERIES_COLOURS[0], height=0.7)
-    ax.errorbar(100 * ranked["mu_star"], y, xerr=100 * ranked["mu_star_conf"], fmt="none",
+    ax.errorbar(100 * ranked["mu_star"], y, xerr=100 * screen_interval(ranked), fmt="none",
                 ecolor="black", elinewidth=1.5, capsize=4)
     ax.set_yticks(y, [_wrap(folder.labels.parameter(p), 45) for p in ranked["parameter"]],
                   fontsize=12)
@@ -933,6 +948,14 @@ def screen_figure(folder: Folder, table: pd.DataFrame, output: str) -> Figure:
         ax.text(0.5, 0.5, "No parameter had a measured effect on this output",
                 transform=ax.transAxes, ha="center", va="center")
     return fig
+
+
+def screen_interval(ranked: pd.DataFrame) -> np.ndarray:
+    """The interval's reach below and above each μ*, the lower end cut at 0: SALib's
+    bootstrap half-width is symmetric, but μ* is a mean of absolute changes, never below 0
+    (a line reaching into negative changes puzzles a reader)."""
+    conf = ranked["mu_star_conf"].to_numpy(dtype=float)
+    return np.vstack([np.minimum(conf, ranked["mu_star"].to_numpy(dtype=float)), conf])
 
 
 BUILDERS: dict[str, Callable[[Folder], dict[str, Figure]]] = {

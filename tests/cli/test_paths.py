@@ -82,7 +82,7 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
     },
     paths.SWEEP.name: {
         "no such file": ("nowhere/x.yaml", "cannot find the sweep file 'nowhere/x.yaml'; shipped "
-                         "sweeps: baseline-sobol, trust-vs-monitoring"),
+                         "sweeps: baseline-sobol, ceasefire-regions, trust-vs-monitoring"),
         "a folder": ("afolder", "'afolder' is a folder; give a sweep file, e.g. "
                      "scenarios/sweeps/trust-vs-monitoring.yaml"),
         "a scenario": ("scenario.yaml", "!scenario.yaml:1:1  this is a scenario, not a sweep: run "

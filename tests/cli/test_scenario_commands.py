@@ -69,7 +69,7 @@ def test_list_names_every_shipped_scenario_and_sweep():
     result = invoke("list")
     assert result.exit_code == 0
     for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring",
-                 "trust-vs-monitoring", "baseline-sobol"):
+                 "trust-vs-monitoring", "baseline-sobol", "ceasefire-regions"):
         assert name in result.output
     assert "Sweeps (negsim sweep NAME)" in result.output
 

@@ -152,6 +152,21 @@ def test_the_folder_and_its_figures(found, planted):
     assert "actors.usa.monitoring" not in text  # labels in words
 
 
+def test_a_box_figure_labels_only_the_limits_the_box_sets(found, planted):
+    """Box 1 restricts Ukraine's trust from above only: its limit is labelled above the bar,
+    and its open lower end only once, in grey, as the swept range's end; a sampled minimum
+    near 0 reads 0, not in e-notation."""
+    from sim.report.plots import limit_text
+
+    box = found.boxes[found.boxes["box"] == 1].set_index("parameter")
+    swept = pd.read_csv(found.path / "points.csv")["trust.ukraine.russia"]
+    text = figure_text(figures(found.path)["discover_box_1"]).split("\n")
+    assert text.count(limit_text(box.loc["trust.ukraine.russia", "high"], 0.45)) == 1
+    assert text.count(limit_text(swept.min(), 0.45)) == 1
+    assert limit_text(3.02e-05, 0.6) == "0" and limit_text(0.0874, 0.38) == "0.0874"
+    assert limit_text(1234.5, 2000) == "1234"
+
+
 def test_same_sweep_same_tables(found, planted, tmp_path):
     again = discovery.run_discover(planted[0], "ceasefire_holding", 0.35, out=tmp_path)
     for name in ("boxes.csv", "peeling.csv", "tree.csv", "tree.txt", "points.csv"):

@@ -231,3 +231,13 @@ def test_cli_resume_refuses_new_settings(tmp_path):
     result = runner.invoke(app, ["screen", "istanbul-2025", "--resume", str(partial)])
     assert result.exit_code == 2
     assert "SCENARIO cannot be used with --resume" in result.stderr
+
+
+def test_the_figure_cuts_an_interval_at_zero():
+    """μ* is a mean of absolute changes: its interval is drawn no lower than 0, and its upper
+    reach is SALib's half-width as it is."""
+    from sim.report.plots import screen_interval
+
+    ranked = pd.DataFrame({"mu_star": [0.035, 0.13], "mu_star_conf": [0.043, 0.08]})
+    below, above = screen_interval(ranked)
+    assert list(below) == [0.035, 0.08] and list(above) == [0.043, 0.08]

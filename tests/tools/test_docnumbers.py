@@ -1,13 +1,14 @@
 """Every number the docs quote from a run is what its script makes now (tools/docnumbers).
 
-The README's example, docs/teaching.md, docs/experiments.md, CHANGELOG.md, and the Sobol
-numbers of docs/sensitivity.md, docs/model.md §10 and docs/experiments.md are regenerated
-here (the commands run again, about 15 s) and compared with the committed pages, character
-for character. The Sobol sweep itself is too slow to repeat (4.1 million histories): its
-stored results are checked instead, by simulating a dozen of its points again, and a small
-sweep checks that the script that stores them still runs. If a test here fails after a
-change on purpose, run ``python -m tools.docnumbers`` (add ``--sobol`` when the model
-changed) and review the diff.
+The README's example, docs/teaching.md, docs/experiments.md, CHANGELOG.md, docs/exploring.md,
+and the Sobol numbers of docs/sensitivity.md, docs/model.md §10 and docs/experiments.md are
+regenerated here (the commands run again, about 25 s) and compared with the committed pages,
+character for character. The Sobol sweep, and the screen, sweep and robust run of
+docs/exploring.md, are too slow to repeat (millions of histories): their stored results are
+checked instead, by simulating a few of their points again, and small versions check that
+the scripts that store them still run. If a test here fails after a change on purpose, run
+``python -m tools.docnumbers`` (add ``--sobol --exploring`` when the model changed) and
+review the diff.
 """
 
 import json
@@ -19,7 +20,7 @@ import sim
 from sim.model.labels import output_metric
 from tools import baselines
 from tools.docnumbers import __main__ as command
-from tools.docnumbers import blocks, changelog, regenerate, sensitivity
+from tools.docnumbers import blocks, changelog, exploring, regenerate, sensitivity
 from tools.docnumbers.generated import Generated
 
 
@@ -46,7 +47,8 @@ def test_every_number_made_has_a_place_in_a_page(made):
 
 
 @pytest.mark.parametrize("page", ["README.md", "CHANGELOG.md", "docs/teaching.md",
-                                  "docs/sensitivity.md", "docs/experiments.md", "docs/model.md"])
+                                  "docs/sensitivity.md", "docs/experiments.md", "docs/model.md",
+                                  "docs/exploring.md"])
 def test_the_pages_that_quote_runs_keep_their_generated_places(repo_root, page):
     """A page whose markers were deleted would pass the comparison with stale numbers."""
     assert blocks.names((repo_root / page).read_text(encoding="utf-8"))
@@ -97,6 +99,52 @@ def test_the_sobol_script_still_runs(tmp_path, repo_root):
     assert tables.count("| Russia: attendance propensity (`actors.russia.attendance."
                         "propensity`) |") == 4
     assert len(list(sensitivity.check_point_scenarios(data))) == sensitivity.CHECK_POINTS
+
+
+# -- the stored runs of docs/exploring.md -----------------------------------------------------
+
+
+def test_the_stored_exploring_runs_are_the_chapters_commands_on_this_model_version():
+    assert exploring.current() == []
+
+
+@pytest.mark.parametrize("check", range(3 * exploring.CHECK_POINTS))
+def test_the_stored_exploring_points_are_what_the_model_gives_now(check):
+    """A point of a screen, sweep or robust run is exactly ``negsim run`` with its values,
+    runs and seed. Tolerance: one replicate in the run's runs per point."""
+    _, scenario, runs, seed, stored_shares = list(exploring.check_point_runs())[check]
+    for output, share in stored_shares.items():
+        now = exploring.share_now(scenario, runs, seed, output)
+        assert abs(now - share) <= 1 / runs + 1e-12, output
+
+
+def test_the_exploring_script_still_runs(tmp_path, repo_root):
+    """The same script on small versions of the three slow steps (a screen of 2 trajectories,
+    a sweep of 64 points and a robust run of 4 worlds, 20 to 40 runs a point)."""
+    sweep = (repo_root / "scenarios" / "sweeps" / "ceasefire-regions.yaml").read_text()
+    (tmp_path / "small-sweep.yaml").write_text(
+        sweep.replace("samples: 2048", "samples: 64").replace("runs: 500", "runs: 40"))
+    levers = (repo_root / "scenarios" / "robust" / "us-levers.yaml").read_text()
+    (tmp_path / "small-levers.yaml").write_text(
+        levers.replace("samples: 512", "samples: 4").replace("runs: 200", "runs: 20"))
+    commands = {"screen": exploring.COMMANDS["screen"] + " --trajectories 2 --runs 20",
+                "sweep": f"negsim sweep {tmp_path / 'small-sweep.yaml'}",
+                "robust": f"negsim robust {tmp_path / 'small-levers.yaml'} --satisfice 0.3"}
+    data = tmp_path / "data"
+    exploring.rerun(commands, data=data, figures=None)  # figures: drawing them takes seconds
+    record = json.loads((data / "run.json").read_text())
+    assert {step: s["command"] for step, s in record["steps"].items()} == commands
+    assert exploring.current(data) == [  # not the chapter's runs, and it says so
+        f"{step}: stored {commands[step]!r}, now {exploring.COMMANDS[step]!r}"
+        for step in commands] + ["scenarios/sweeps/ceasefire-regions.yaml changed since the "
+                                 "stored run", "scenarios/robust/us-levers.yaml changed since "
+                                 "the stored run"]
+    checks = list(exploring.check_point_runs(data))
+    assert len(checks) == 3 * exploring.CHECK_POINTS
+    name, scenario, runs, seed, shares = checks[-1]
+    assert name.startswith("robust point") and (runs, seed) == (20, 20250514)
+    for output, share in shares.items():
+        assert exploring.share_now(scenario, runs, seed, output) == pytest.approx(share)
 
 
 # -- the changelog's "before" ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""``python -m tools.docnumbers [--check] [--sobol]``: regenerate every number the docs
+"""``python -m tools.docnumbers [--check] [--sobol] [--exploring]``: regenerate every number the docs
 quote from runs (see :mod:`tools.docnumbers`).
 
 Nothing is written unless every generator succeeded and every claim holds: a broken claim
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tools import calibration
-from tools.docnumbers import regenerate, sensitivity
+from tools.docnumbers import exploring, regenerate, sensitivity
 from tools.docnumbers.blocks import BlockError
 
 
@@ -24,10 +24,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sobol", action="store_true",
                         help="first run the Sobol sweep again and store its results "
                              "(about a minute on two cores)")
+    parser.add_argument("--exploring", action="store_true",
+                        help="first run the screen, sweep and robust run of docs/exploring.md "
+                             "again and store their results (about a minute on two cores)")
     args = parser.parse_args(argv)
     if args.sobol and not args.check:
         print(f"running {sensitivity.SWEEP} ...", file=sys.stderr)
         sensitivity.rerun()
+    if args.exploring and not args.check:
+        print("running the steps of docs/exploring.md ...", file=sys.stderr)
+        exploring.rerun()
     with tempfile.TemporaryDirectory() as workdir:
         made = regenerate.generate(Path(workdir))
     if made.broken or regenerate.unused(made.values):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.docnumbers import blocks, changelog, experiments, readme, sensitivity, teaching
+from tools.docnumbers import blocks, changelog, experiments, exploring, readme, sensitivity, teaching
 from tools.docnumbers.generated import Generated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def generate(workdir: Path) -> Generated:
     made = Generated()
     for generated in (readme.generate(workdir), teaching.generate(workdir),
                       experiments.generate(workdir), sensitivity.generate(),
-                      changelog.generate()):
+                      changelog.generate(), exploring.generate(workdir)):
         made.merge(generated)
     return made
 
