@@ -440,6 +440,8 @@ def _lever_legend(levers: list[str], scenario: dict) -> str:
 def _robust_table(result):
     from rich.table import Table
 
+    from sim.model.labels import option_text
+
     meta, table = result.metadata, result.combinations.sort_values("rank")
     satisfice = meta.get("satisfice")
     grid = Table(show_edge=False, pad_edge=False)
@@ -451,17 +453,13 @@ def _robust_table(result):
         sign = "≥" if meta["objective"]["direction"] == "max" else "≤"
         grid.add_column(f"Meets\n{sign} {100 * satisfice:.0f}%", justify="right")
     for row in table.head(ROBUST_ROWS).to_dict(orient="records"):
-        cells = [str(row["rank"]), " · ".join(_option(row[path]) for path in meta["levers"]),
+        cells = [str(row["rank"]), " · ".join(option_text(row[path]) for path in meta["levers"]),
                  f"{100 * row['mean']:.1f}", f"{100 * row['p10']:.0f}–{100 * row['p90']:.0f}",
                  f"{100 * row['regret_max']:.1f}", f"{100 * row['regret_p90']:.1f}"]
         if satisfice is not None:
             cells.append(f"{100 * row['meets']:.0f}%")
         grid.add_row(*cells)
     return grid
-
-
-def _option(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _robust_note(meta: dict) -> str:

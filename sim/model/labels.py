@@ -214,3 +214,11 @@ def plain_description(text: str) -> str:
 
 def _words(name: str) -> str:
     return name.replace("_", " ")
+
+
+def option_text(value) -> str:
+    """A lever's option as tables and figures show it: numbers short (``0.8``), no value
+    (``null`` in the file, e.g. a ceasefire that waits for no other issue) as "none"."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "none" if value is None or value == "null" else str(value)

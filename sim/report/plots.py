@@ -34,7 +34,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim.errors import UserError, writing
-from sim.model.labels import SERIES_COLOURS, Labels
+from sim.model.labels import SERIES_COLOURS, Labels, option_text
 from sim.model.outcomes import OUTCOMES, PALETTE
 from sim.report.boxes import restriction_text
 from sim.results.metadata import with_changes
@@ -884,7 +884,7 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
         "the best combination of each world did better (bar: the largest; tick: the 90th "
         "percentile).", ncols=2, size=(SIZE[0], max(SIZE[1], 2.2 + 0.42 * len(shown))))
     y = np.arange(len(shown))[::-1]
-    labels = [" · ".join(_lever_text(row[path]) for path in levers)
+    labels = [" · ".join(option_text(row[path]) for path in levers)
               for _, row in shown.iterrows()]
     left.hlines(y, 100 * shown["p10"], 100 * shown["p90"], color=SERIES_COLOURS[0], linewidth=3)
     left.scatter(100 * shown["mean"], y, s=70, color=SERIES_COLOURS[0], zorder=3)
@@ -902,10 +902,6 @@ def robust_figure(folder: Folder, combinations: pd.DataFrame) -> Figure:
     for ax in (left, right):
         ax.grid(axis="y", visible=False)
     return fig
-
-
-def _lever_text(value) -> str:
-    return _tick(value) if isinstance(value, float) else str(value)
 
 
 # -- a screen ------------------------------------------------------------------------------

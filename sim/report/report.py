@@ -22,6 +22,7 @@ import matplotlib
 import pandas as pd
 
 from sim.errors import UserError, writing
+from sim.model.labels import option_text
 from sim.model.outcomes import PALETTE
 from sim.report import plots
 from sim.results.comparison import value_text, yaml_text
@@ -325,7 +326,7 @@ def _robust_results(opened: plots.Folder) -> list[str]:
         header.append(f"Worlds meeting {100 * float(meta['satisfice']):.0f}%")
     rows = []
     for r in table.to_dict(orient="records"):
-        row = [str(r["rank"]), *(str(r[p]) for p in levers), _pct(r["mean"]),
+        row = [str(r["rank"]), *(option_text(r[p]) for p in levers), _pct(r["mean"]),
                _interval(r["p10"], r["p90"]), f"{100 * r['regret_max']:.1f} pp",
                f"{100 * r['regret_p90']:.1f} pp"]
         if meta.get("satisfice") is not None:

@@ -197,6 +197,8 @@ def test_cli_prints_a_table_that_fits_80_columns(tmp_path, monkeypatch):
     assert "L1 United States: attendance mode" in result.stdout
     rows = [line for line in result.stdout.splitlines() if "│" in line or "┃" in line]
     assert len(rows) >= 9 and max(len(line) for line in rows) <= 80
+    # opens_after's null option reads "none" (the file's YAML token stays in combinations.csv)
+    assert any("none" in line for line in rows) and not any("null" in line for line in rows)
     assert "Results written to results/robust/" in result.stdout
     (folder,) = (tmp_path / "results" / "robust").iterdir()
     assert (folder / "figures" / "robust_levers.png").stat().st_size > 0

@@ -173,3 +173,10 @@ def test_the_wording_scan_reads_code_not_docstrings(tmp_path):
     module = tmp_path / "m.py"
     module.write_text('"""Held: "agreed and held"."""\nLABEL = "Ceasefire agreed and held"\n')
     assert _string_literals(module) == ["Ceasefire agreed and held"]
+
+
+def test_a_lever_option_reads_as_words_not_as_yaml():
+    from sim.model.labels import option_text
+
+    assert [option_text(v) for v in (0.8, 0.0, "null", None, "always", True)] == [
+        "0.8", "0", "none", "none", "always", "True"]
