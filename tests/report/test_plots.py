@@ -387,7 +387,7 @@ def test_the_zero_line_does_not_strike_out_a_difference(folders):
 def test_compare_figures_show_attendance_and_issues(folders):
     drawn = plots.figures(folders["compare"])
     text = plots.figure_text(drawn["compare_attendance_differences"])
-    assert "Vladimir Putin (Russia) attends" in text and "30-day ceasefire agreed" in text
+    assert "Vladimir Putin (Russia) attends" in text and "30-day ceasefire agreed (any size)" in text
     assert "All party leaders met" in text and "+38.6" in text
 
 
