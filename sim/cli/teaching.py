@@ -75,10 +75,12 @@ def plot(
     A sweep: lines (one parameter), heatmaps (two) and sensitivity bars.
     """
     with reported_errors():
-        from sim.report.plots import write_figures
+        from sim.report.plots import notes, write_figures
 
         for path in write_figures(results_dir):
             typer.echo(str(path))
+        for note in notes(results_dir):
+            typer.echo(f"note: {note}")
 
 
 @app.command(epilog="Example: negsim report results/istanbul-2025/20250514-120000-ab12 "
