@@ -70,7 +70,8 @@ def plot(
 ) -> None:
     """Draw the figures of a results folder into its figures/ folder (PNG and SVG).
 
-    A run: outcome shares, attendance, ceasefire survival, trust over time.
+    A run: outcome shares, attendance, ceasefire survival, trust over time, why an issue
+    was not agreed (a folder written by model 1 has no reasons: a note says so).
     A comparison: shares per scenario and differences from the first.
     A sweep: lines (one parameter), heatmaps (two) and sensitivity bars.
     """

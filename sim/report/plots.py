@@ -223,7 +223,7 @@ def why_figure(folder: Folder, sections: list) -> Figure:
         colours = [PALETTE["grey"] if i == 0 else PALETTE["blue"] for i in range(len(lines))]
         _share_bars(ax, [_wrap(x.text, 40) for x in lines], rows, colours)
         ax.set_title(section.title, loc="left", fontsize=16)
-    axes[-1].set_xlabel("Share of runs (%)")
+        ax.set_xlabel("Share of all runs (%)")
     return fig
 
 
