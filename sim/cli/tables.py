@@ -67,12 +67,15 @@ def print_results(results, quiet: bool) -> None:
 
 
 def _tables(results) -> list:
+    """The outcome and attendance tables, then what was agreed and why (in words from
+    :mod:`sim.results.why`, as in the report and the view)."""
     from sim.model.labels import METRICS, Labels, heading
+    from sim.results import why
 
     labels = Labels(results.scenario)
     rows = {metric: list(group.itertuples())
             for metric, group in results.summary.groupby("metric", sort=False)
-            if metric in METRICS}  # a metric is shown once it has its words in METRICS
+            if metric in METRICS and metric != "agreed"}  # shown once it has its words
 
     def section(*metrics: str) -> list:
         return [(labels.category(m, r.category), r) for m in metrics for r in rows.get(m, [])]
@@ -80,7 +83,11 @@ def _tables(results) -> list:
     groups: dict[str, list] = {}
     for metric in rows:
         groups.setdefault(heading(metric), []).extend(section(metric))
-    return [_share_table(title, group) for title, group in groups.items()]
+    tables = [_share_table(title, group) for title, group in groups.items()]
+    tables.append(_sections_table(f"Issue agreed ({why.ALL_RUNS})",
+                                  why.agreements(results.summary, labels)))
+    reasons = why.why(why.records(results.path), labels) if results.path else []
+    return tables + [_sections_table(s.heading, [s], headings=False) for s in reasons]
 
 
 def _share_table(title: str, rows: list):
@@ -88,6 +95,22 @@ def _share_table(title: str, rows: list):
     for label, r in rows:
         table.add_row(_plain(label), f"{100 * r.share:.1f}%",
                       f"{100 * r.ci_low:.1f}–{100 * r.ci_high:.1f}%")
+    return table
+
+
+def _sections_table(title: str, sections: list, headings: bool = True):
+    """Rows of :class:`sim.results.why.Section` s: each section's title as a heading (its
+    rows indented below it), or, for one section, its rows alone."""
+    table = _new_table(title, "Share", "95% interval")
+    indent = "  " if headings else ""
+    for s in sections:
+        if headings:
+            _heading(table, s.title)
+        for line in s.lines:
+            table.add_row(indent + _plain(line.text), f"{100 * line.share:.1f}%",
+                          f"{100 * line.low:.1f}–{100 * line.high:.1f}%")
+        if not s.lines:
+            table.add_row(indent + _plain(s.empty), "", "")
     return table
 
 

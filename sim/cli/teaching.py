@@ -70,15 +70,18 @@ def plot(
 ) -> None:
     """Draw the figures of a results folder into its figures/ folder (PNG and SVG).
 
-    A run: outcome shares, attendance, ceasefire survival, trust over time.
+    A run: outcome shares, attendance, ceasefire survival, trust over time, why an issue
+    was not agreed (a folder written by model 1 has no reasons: a note says so).
     A comparison: shares per scenario and differences from the first.
     A sweep: lines (one parameter), heatmaps (two) and sensitivity bars.
     """
     with reported_errors():
-        from sim.report.plots import write_figures
+        from sim.report.plots import notes, write_figures
 
         for path in write_figures(results_dir):
             typer.echo(str(path))
+        for note in notes(results_dir):
+            typer.echo(f"note: {note}")
 
 
 @app.command(epilog="Example: negsim report results/istanbul-2025/20250514-120000-ab12 "

@@ -66,7 +66,7 @@ METRICS = {
     "outcome": Metric("Outcome"),
     "attended": Metric("Leader attends", "{} attends"),
     "leaders_met": Metric("Leader attends"),
-    "agreed": Metric("Issue agreed", "{} agreed"),
+    "agreed": Metric("Issue agreed (any size)", "{} agreed (any size)"),
 }
 """The summary's metrics, in table order (see :meth:`Labels.category` for their categories).
 A new metric adds a line here and, if its categories are not ids, a rule there."""

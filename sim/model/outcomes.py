@@ -61,7 +61,40 @@ them. The one place where an outcome's words and colour are written."""
 OUTCOMES = tuple(outcome.id for outcome in OUTCOME_TABLE)
 """The five outcome ids, in table order (the categories of the ``outcome`` column)."""
 
-REASONS = ("agreed", "no_talks", "not_opened", "no_mandate", "no_overlap", "refused")
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an issue ended as it did, in the words every table, the report, the view and the
+    trace use.
+
+    Attributes:
+        id: the category of ``reason.<issue>`` (a contract).
+        line: a row of a "Why no <issue>" breakdown; ``{blocker}`` stands for the name of the
+            party in ``blocker.<issue>`` and ``{waits_for}`` for the label of the issue that
+            this one ``opens_after``.
+        meaning: the clause the trace tells after "No <issue>:" (and when it applies).
+    """
+
+    id: str
+    line: str
+    meaning: str
+
+
+REASON_TABLE = (
+    Reason("agreed", "Agreed (any size)",
+           "it was agreed at some session (any level, any number of tranches)"),
+    Reason("no_talks", "No talks held (a party sent no delegation)", "no talks were held"),
+    Reason("not_opened", "Never on the table: it waits for “{waits_for}”, not agreed "
+                         "in time",
+           "it never came to the table (what it waits for was not agreed in time)"),
+    Reason("no_mandate", "{blocker}'s delegation had no mandate",
+           "no level was acceptable to every party within the delegations' mandates (one "
+           "would have been with the absent leaders present)"),
+    Reason("no_overlap", "No level acceptable to all; {blocker} furthest from one",
+           "no level was acceptable to every party, even with every leader present"),
+    Reason("refused", "A level was acceptable to all; {blocker} refused the proposal",
+           "a level was acceptable to every party, but the proposal was refused"),
+)
 """Why an issue ended as it did (``reason.<issue>``), judged at the last session it was on the
 table; the first that applies, in this order (docs/model.md §7.6):
 
@@ -72,11 +105,19 @@ table; the first that applies, in this order (docs/model.md §7.6):
   the delegations' mandates, but one would have been with the absent leaders present;
 * ``no_overlap``: no level was acceptable to every party even with every leader present;
 * ``refused``: a level was acceptable to every party, but the proposal was refused.
-"""
 
-ENDINGS = ("violation", "false_alarm")
-"""What the party that declared a ceasefire over had seen that day (``ended_after``): a real
-violation among what it saw, or only false alarms."""
+The one place where a reason's words are written."""
+
+REASONS = tuple(reason.id for reason in REASON_TABLE)
+"""The six reason ids, in the order they are judged (the categories of ``reason.<issue>``):
+``agreed``, ``no_talks``, ``not_opened``, ``no_mandate``, ``no_overlap``, ``refused``."""
+
+ENDING_WORDS = {"violation": "after a real violation", "false_alarm": "after a false alarm"}
+"""What the party that declared a ceasefire over had seen that day (``ended_after``), in words:
+a real violation among what it saw, or only false alarms."""
+
+ENDINGS = tuple(ENDING_WORDS)
+"""The categories of ``ended_after``: ``violation``, ``false_alarm``."""
 
 FIXED_POINT = 2**32
 """Daily float aggregates are summed as integers of value × 2**32, so that adding the sums of

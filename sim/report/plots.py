@@ -37,6 +37,7 @@ from sim.errors import UserError, writing
 from sim.model.labels import SERIES_COLOURS, Labels, option_text
 from sim.model.outcomes import OUTCOMES, PALETTE
 from sim.report.boxes import restriction_text
+from sim.results import why
 from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
 
@@ -191,7 +192,39 @@ def run_figures(folder: Folder) -> dict[str, Figure]:
         drawn["ceasefire_survival"] = survival_figure(folder, replicates, daily, ceasefire)
     if any(_trust_pairs(daily)):
         drawn["trust"] = trust_figure(folder, daily)
+    reasons = [s for s in why.why(why.records(folder.path), folder.labels)
+               if s.of == why.ALL_RUNS]
+    if reasons:
+        drawn["why"] = why_figure(folder, reasons)
     return drawn
+
+
+def notes(folder: str | Path) -> list[str]:
+    """What the figures of ``folder`` cannot show, in sentences (``negsim plot`` prints
+    them): a run folder of model 1 has no reasons to draw."""
+    opened = open_folder(folder)
+    if opened.kind != "run" or why.has_why(why.records(opened.path).columns):
+        return []
+    return [why.missing(opened.metadata)]
+
+
+def why_figure(folder: Folder, sections: list) -> Figure:
+    """One panel per issue: why it was not agreed, in the words of the run table
+    (:func:`sim.results.why.why`), and the share that agreed it, so the bars add up to 100%."""
+    fig, axes = _figure(folder, "Why an issue was not agreed",
+                        "Share of all runs ending so, judged at the issue's last session "
+                        "(docs/model.md §7.6); black lines: 95% intervals (Wilson).",
+                        nrows=len(sections))
+    fig.get_layout_engine().set(hspace=0.08)
+    for ax, section in zip(axes, sections, strict=True):
+        lines = list(section.lines)[::-1]
+        rows = pd.DataFrame({"share": [x.share for x in lines], "ci_low": [x.low for x in lines],
+                             "ci_high": [x.high for x in lines]})
+        colours = [PALETTE["grey"] if i == 0 else PALETTE["blue"] for i in range(len(lines))]
+        _share_bars(ax, [_wrap(x.text, 40) for x in lines], rows, colours)
+        ax.set_title(section.title, loc="left", fontsize=16)
+        ax.set_xlabel("Share of all runs (%)")
+    return fig
 
 
 def outcome_figure(folder: Folder, summary: pd.DataFrame) -> Figure:

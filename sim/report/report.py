@@ -55,6 +55,7 @@ figure { margin: 1.2rem 0; }
 figure svg { width: 100%; height: auto; }
 figcaption { font-size: .9rem; color: #444; }
 .muted { color: #666; font-size: .85rem; }
+.missing { background: #f2f2f2; border-left: 5px solid $grey; padding: .6rem .9rem; }
 table.params { width: 100%; table-layout: fixed; }
 table.params th:nth-child(1) { width: 32%; } table.params th:nth-child(2) { width: 12%; }
 table.params th:nth-child(4) { width: 16%; }
@@ -207,14 +208,55 @@ def _run_results(opened: plots.Folder) -> list[str]:
     header = ["", "Share of runs", "95% interval"]
     outcome = rows("outcome", with_id=True)
     attendance = rows("attended") + rows("leaders_met")
-    agreed = rows("agreed")
     return ["<h2>Results</h2>",
             f"<p>Each share counts the runs (simulated histories) with that result, out of "
             f"{int(opened.metadata['runs']):,}; the 95% intervals (Wilson) show how much the "
             f"share could move with another set of runs.</p>",
             "<h3>Outcome</h3>", _table(["Outcome", *header[1:]], outcome),
             "<h3>Leaders attending</h3>", _table(["Leader", *header[1:]], attendance),
-            "<h3>Issues agreed</h3>", _table(["Issue", *header[1:]], agreed)]
+            *explained_section(opened, summary)]
+
+
+# -- what was agreed, and why (sim.results.why: the same rows as the run table and the view)
+
+
+def _section_table(section) -> str:
+    rows = [[line.text, _pct(line.share), _interval(line.low, line.high)]
+            for line in section.lines] or [[section.empty, "", ""]]
+    of = section.of[:1].upper() + section.of[1:]
+    return _table([section.title, of, "95% interval"], rows)
+
+
+def explained_section(opened: plots.Folder, summary: pd.DataFrame) -> list[str]:
+    """Per issue: agreed (any size), agreed in full, the sizes agreed, the share of an
+    exchange delivered; then "Why no <issue>" and "Who ended the <ceasefire>", in words. A
+    folder that did not record them (model 1) says so, once."""
+    from sim.results import why
+
+    parts = ["<h3>Issues agreed</h3>",
+             "<p>An issue counts as agreed at any size (level) from 0.05 to 1.00, where 1.00 "
+             "is the issue in full; the rows below say at which size. The share delivered is "
+             "the mean, over all runs, of the share of the full exchange whose stages were "
+             "carried out (0 where none was).</p>"]
+    parts += [_section_table(s) for s in why.agreements(summary, opened.labels)]
+    sections = why.why(why.records(opened.path), opened.labels)
+    if not sections or not why.sizes_recorded(summary):
+        return [*parts, f'<p class="missing">{html.escape(why.missing(opened.metadata))}</p>']
+    return [*parts, *_why_tables(opened, sections)]
+
+
+def _why_tables(opened: plots.Folder, sections: list) -> list[str]:
+    from sim.model.outcomes import REASON_TABLE
+
+    meanings = "".join(f"<li><code>{r.id}</code>: {html.escape(r.meaning)}</li>"
+                       for r in REASON_TABLE)
+    return ["<h3>Why each issue ended as it did</h3>",
+            "<p>Judged at the last session each issue was on the table: the first of these "
+            f"that applies (docs/model.md §7.6):</p><ul>{meanings}</ul>"
+            "<p>The party named is the one that blocked it: whose delegation lacked the "
+            "mandate, which party was furthest from the best compromise, or which refused the "
+            "proposal by the widest margin.</p>",
+            *(_section_table(s) for s in sections)]
 
 
 def _compare_results(opened: plots.Folder) -> list[str]:

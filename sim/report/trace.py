@@ -24,6 +24,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from sim.errors import UserError
+from sim.model.outcomes import ENDING_WORDS, REASON_TABLE
 
 FIND_LIMIT = 200_000
 """``--find`` looks at replicates 0 … FIND_LIMIT − 1 before giving up."""
@@ -31,14 +32,7 @@ FIND_LIMIT = 200_000
 FIND_CHUNKS = (500, 2_000, 10_000, 50_000)
 """Chunk sizes of the ``--find`` search: small first (common outcomes are found at once)."""
 
-REASON_WORDS = {
-    "no_talks": "no talks were held",
-    "not_opened": "it never came to the table (what it waits for was not agreed in time)",
-    "no_mandate": "no level was acceptable to every party within the delegations' mandates "
-                  "(one would have been with the absent leaders present)",
-    "no_overlap": "no level was acceptable to every party, even with every leader present",
-    "refused": "a level was acceptable to every party, but the proposal was refused",
-}
+REASON_WORDS = {reason.id: reason.meaning for reason in REASON_TABLE}
 """Why an issue was not agreed (``reason.<issue>``), in words."""
 
 
@@ -280,8 +274,8 @@ def _why(words: _Words, record: dict, cfg) -> list[str]:
         blocker = record[f"blocker.{k}"]
         parts.append(text + (f"; blocked by {words.name(blocker)}." if blocker else "."))
     if record["ended_by"]:
-        after = "a real violation" if record["ended_after"] == "violation" else "a false alarm"
-        parts.append(f"{words.name(record['ended_by'])} ended the ceasefire after {after}.")
+        after = ENDING_WORDS[record["ended_after"]]
+        parts.append(f"{words.name(record['ended_by'])} ended the ceasefire {after}.")
     return parts
 
 

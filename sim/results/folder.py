@@ -347,7 +347,19 @@ def read_replicates(folder: Path) -> pd.DataFrame:
     return _read_parquet(folder / "replicates.parquet")
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def read_replicate_columns(folder: Path, wanted: tuple[str, ...]) -> pd.DataFrame:
+    """The replicate table's columns named in ``wanted`` or starting with one of its entries
+    that ends in a dot (``"reason."``); only those are read from the file."""
+    import pyarrow.parquet as pq
+
+    path = folder / "replicates.parquet"
+    names = pq.read_schema(path).names
+    columns = [c for c in names if c in wanted or any(
+        w.endswith(".") and c.startswith(w) for w in wanted)]
+    return _read_parquet(path, columns)
+
+
+def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a replicate table, restoring the full category lists of ``outcome`` and of the
     fixed why-columns (``reason.*``, ``ended_after``), in their order.
 
@@ -356,7 +368,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     """
     from sim.model.outcomes import ENDINGS, OUTCOMES, REASONS
 
-    frame = pd.read_parquet(path)
+    frame = pd.read_parquet(path, columns=columns)
     fixed = {"outcome": OUTCOMES, "ended_after": ENDINGS}
     fixed.update({c: REASONS for c in frame.columns if c.startswith("reason.")})
     for column, categories in fixed.items():

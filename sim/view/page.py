@@ -519,6 +519,8 @@ CSS = Template("""
 .negsim-table td, .negsim-table th { padding: 2px 10px; text-align: left; font-size: 0.95rem; }
 .negsim-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .negsim-table th { white-space: nowrap; }
+.negsim-section { margin-bottom: 14px; }
+.negsim-section th { white-space: normal; }
 .negsim-status { font-size: 0.95rem; color: #333; }
 .negsim-events { max-height: 420px; overflow-y: auto; font-size: 1rem; line-height: 1.4; }
 .negsim-today { background: #fff7e0; border-left: 4px solid $orange; padding: 6px 10px; }
@@ -619,6 +621,13 @@ def EnsembleView(result: Charts):
     with solara.Columns([1, 1]):
         solara.Image(result.survival, classes=["negsim-chart-survival"])
         solara.Image(result.trust, classes=["negsim-chart-trust"])
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.HTML("h3", "What was agreed, and how much", style="margin: 8px 0 0 0")
+            solara.HTML("div", agreed_html(ensemble), classes=["negsim-agreed"])
+        with solara.Column():
+            solara.HTML("h3", "Why an issue was not agreed", style="margin: 8px 0 0 0")
+            solara.HTML("div", why_html(ensemble), classes=["negsim-why"])
 
 
 def _shares_table(ensemble: Ensemble) -> str:
@@ -629,13 +638,36 @@ def _shares_table(ensemble: Ensemble) -> str:
     rows.append(("<b>Leader attends</b>", "", ""))
     for actor, r in ensemble.shares("attended").iterrows():
         rows.append((_escape(ensemble.labels.leader(actor)), *_pct(r)))
-    rows.append(("<b>Issue agreed</b>", "", ""))
-    for issue, r in ensemble.shares("agreed").iterrows():
-        rows.append((_escape(ensemble.labels.issue(issue)), *_pct(r)))
     body = "".join(f"<tr><td>{a}</td><td class='num'>{b}</td><td class='num'>{c}</td></tr>"
                    for a, b, c in rows)
     head = "<tr><th></th><th>Share</th><th>95% interval</th></tr>"
     return f"<table class='negsim-table'>{head}{body}</table>"
+
+
+def agreed_html(ensemble: Ensemble) -> str:
+    """Per issue: agreed (any size), in full, at which size, the share delivered (the rows of
+    :func:`sim.results.why.agreements`, as in the run table and the report)."""
+    from sim.results import why
+
+    return "".join(_section_html(s) for s in why.agreements(ensemble.summary, ensemble.labels))
+
+
+def why_html(ensemble: Ensemble) -> str:
+    """"Why no <issue>" and "Who ended the <ceasefire>" (:func:`sim.results.why.why`)."""
+    from sim.results import why
+
+    return "".join(_section_html(s) for s in why.why(ensemble.replicates, ensemble.labels))
+
+
+def _section_html(section) -> str:
+    rows = "".join(f"<tr><td>{_escape(line.text)}</td><td class='num'>{100 * line.share:.1f}%"
+                   f"</td><td class='num'>{100 * line.low:.1f}–{100 * line.high:.1f}%</td></tr>"
+                   for line in section.lines)
+    rows = rows or f"<tr><td colspan='3'>{_escape(section.empty)}</td></tr>"
+    of = section.of[:1].upper() + section.of[1:]
+    head = (f"<tr><th>{_escape(section.title)}</th><th>{_escape(of)}</th>"
+            "<th>95% interval</th></tr>")
+    return f"<table class='negsim-table negsim-section'>{head}{rows}</table>"
 
 
 def _pct(row) -> tuple[str, str]:

@@ -54,6 +54,32 @@ def test_run_prints_the_tables_and_where_it_wrote(in_tmp, engine):
     assert meta["argv"][0] == "negsim"
 
 
+def test_run_table_says_what_was_agreed_and_why_in_words(in_tmp, monkeypatch):
+    """The breakdowns in the run table, with shares counted by hand from the folder's
+    records (issue 10 items 3 and 4)."""
+    import pandas as pd
+
+    monkeypatch.setenv("COLUMNS", "200")  # one row per line (at 80 the labels wrap)
+    result = invoke("run", str(BASELINE), "--runs", "400", "--no-plots")
+    assert result.exit_code == 0, result.output
+    (folder,) = _run_folders(in_tmp)
+    records = pd.read_parquet(folder / "replicates.parquet")
+    out = " ".join(result.stdout.split())
+    for text in ("Issue agreed (share of all runs)", "agreed (any size)",
+                 "agreed in full (level 1.00)", "share delivered: mean of all runs",
+                 "Why no 30-day ceasefire (share of all runs)",
+                 "Why no All-for-all prisoner exchange (share of all runs)",
+                 "Who ended the 30-day ceasefire (share of the"):
+        assert text in out
+    furthest = ((records["reason.ceasefire"] == "no_overlap")
+                & (records["blocker.ceasefire"] == "russia")).mean()
+    assert furthest > 0.5  # the baseline's ceasefire zone is shut (docs/model.md §5.7)
+    assert f"Russia furthest from one │ {100 * furthest:.1f}%" in out
+    refused = ((records["reason.exchange"] == "refused")
+               & (records["blocker.exchange"] == "ukraine")).mean()
+    assert f"Ukraine refused the proposal │ {100 * refused:.1f}%" in out
+
+
 def test_quiet_prints_only_the_folder(in_tmp, fake_engine):
     result = invoke("run", str(BASELINE), "--runs", "20", "--quiet", "--out", "elsewhere",
                     "--no-plots", engine=fake_engine)

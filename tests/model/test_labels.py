@@ -101,7 +101,7 @@ def test_a_parameters_explanation_is_its_fields_description(istanbul):
 def test_rows_and_sweep_outputs(istanbul):
     assert istanbul.category("attended", "russia") == "Vladimir Putin (Russia)"
     assert istanbul.row("attended", "russia") == "Vladimir Putin (Russia) attends"
-    assert istanbul.output("agreed.ceasefire") == "30-day ceasefire agreed"
+    assert istanbul.output("agreed.ceasefire") == "30-day ceasefire agreed (any size)"
     assert istanbul.output("leaders_met") == "All party leaders met"
     assert istanbul.output("exchange_only") == "All-for-all prisoner exchange only"
     assert output_metric("attended.usa") == ("attended", "usa")

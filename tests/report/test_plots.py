@@ -29,7 +29,7 @@ CEASEFIRE_HEAVY = (
     "actors.russia.positions.ceasefire=1", "actors.russia.reservation.ceasefire=0",
     "actors.russia.momentum=0", "actors.russia.mandate.ceasefire=1",
     "actors.ukraine.reservation.ceasefire=0", "actors.usa.monitoring=0.5")
-RUN_FIGURES = {"outcomes", "attendance", "ceasefire_survival", "trust"}
+RUN_FIGURES = {"outcomes", "attendance", "ceasefire_survival", "trust", "why"}
 
 
 # -- results folders (also used by test_report.py) -----------------------------------------
@@ -181,6 +181,11 @@ def test_run_figures_show_what_the_folder_holds(folders):
     assert "Kaplan–Meier" in survival and "30-day term ends" in survival
     trust = plots.figure_text(drawn["trust"])
     assert "Ukraine's trust in Russia" in trust and "15 May" in trust
+    records = pd.read_parquet(folders["run"] / "replicates.parquet")
+    agreed = (records["reason.exchange"] == "agreed").mean()
+    reasons = plots.figure_text(drawn["why"])
+    assert "Why no 30-day ceasefire" in reasons and "Why no All-for-all prisoner exchange" in reasons
+    assert f"{100 * agreed:.1f}%" in reasons  # the exchange's "Agreed (any size)" bar
     assert plots.NOT_A_FORECAST in " ".join(plots.figure_text(drawn["outcomes"]).split())
     changes = f"(baseline), with {', '.join(CEASEFIRE_HEAVY)} · {RUNS:,} runs"
     for fig in drawn.values():  # the --set changes, on every figure of the run
@@ -387,7 +392,7 @@ def test_the_zero_line_does_not_strike_out_a_difference(folders):
 def test_compare_figures_show_attendance_and_issues(folders):
     drawn = plots.figures(folders["compare"])
     text = plots.figure_text(drawn["compare_attendance_differences"])
-    assert "Vladimir Putin (Russia) attends" in text and "30-day ceasefire agreed" in text
+    assert "Vladimir Putin (Russia) attends" in text and "30-day ceasefire agreed (any size)" in text
     assert "All party leaders met" in text and "+38.6" in text
 
 

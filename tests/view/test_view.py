@@ -261,6 +261,32 @@ def test_page_shows_title_controls_and_charts(browser_page, playwright_api):
         expect(_row(page, Labels(labels).outcome(outcome))).to_contain_text("%")
 
 
+def test_the_page_says_what_was_agreed_and_why(browser_page):
+    """Issue 10 items 3 and 4: the page shows the rows of sim.results.why, word for word and
+    number for number, for the ensemble the server simulated (2,000 runs, default seed)."""
+    from playwright.sync_api import expect
+
+    from sim import DEFAULT_SEED
+    from sim.results import why
+
+    page, app = browser_page, _view_module()
+    ensemble = app.charts(SCENARIO, (), 2000, DEFAULT_SEED).ensemble
+    shown = {".negsim-why": why.why(ensemble.replicates, ensemble.labels),
+             ".negsim-agreed": why.agreements(ensemble.summary, ensemble.labels)}
+    assert [s.title for s in shown[".negsim-why"]] == [
+        "Why no 30-day ceasefire", "Why no All-for-all prisoner exchange",
+        "Who ended the 30-day ceasefire"]
+    expect(page.locator(".negsim-why")).to_contain_text("Why no 30-day ceasefire",
+                                                        timeout=UPDATE_GUARD)
+    for where, sections in shown.items():
+        for n, section in enumerate(sections):
+            table = page.locator(f"{where} table").nth(n)
+            expect(table.locator("th").first).to_have_text(section.title)
+            for line in section.lines:
+                expect(table.locator("tr", has_text=line.text)).to_contain_text(
+                    f"{100 * line.share:.1f}%")
+
+
 def test_the_server_prints_only_its_address(browser_page, server):
     """Issue 11: Solara's 15-line cookie warning at each page load is switched off; the
     server says where it is and nothing else."""

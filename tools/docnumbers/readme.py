@@ -30,7 +30,8 @@ def _example(output: str) -> str:
     return "\n".join([
         f"`{COMMAND}` prints (negsim {sim.__version__}, model version {sim.MODEL_VERSION}; "
         f"the results folder's time and id are shown as `{STAMP_SHOWN}`):", "",
-        "```text", output.rstrip("\n"), "```"])
+        "```text", "\n".join(line.rstrip() for line in output.rstrip("\n").splitlines()),
+        "```"])
 
 
 def _reading(made: Generated, results) -> None:
