@@ -184,8 +184,11 @@ def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
     if _is_file(given):
         return given
     if _is_dir(given):
+        inside = given / "scenario.yaml"  # a results folder keeps the scenario it ran
+        hint = (f" (this looks like a results folder: its scenario is {inside})"
+                if _is_file(inside) else "")
         raise ScenarioError([Problem(None, None, None, "", f"'{given}' is a folder; give a "
-                                     "scenario file or a scenario name")])
+                                     f"scenario file or a scenario name{hint}")])
     name = _stem(given) if _is_name(given) else None
     for candidates in (local_scenarios(), shipped_scenarios()):
         if name in candidates:

@@ -419,3 +419,14 @@ def test_whole_scenario_problems_are_split_and_placed(tmp_path):
     assert any(line.endswith("actors: a scenario needs at least two parties (role: party), "
                              "found 1") for line in lines)
     assert resolve_scenario(path) == path
+
+
+def test_a_results_folder_given_as_a_scenario_points_at_the_scenario_it_kept(tmp_path):
+    folder = tmp_path / "results" / "istanbul-2025" / "20250514-000000-abcd"
+    folder.mkdir(parents=True)
+    (folder / "scenario.yaml").write_text("extends: istanbul-2025\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(folder)
+    assert str(caught.value).endswith(f"is a folder; give a scenario file or a scenario name "
+                                      f"(this looks like a results folder: its scenario is "
+                                      f"{folder / 'scenario.yaml'})")
