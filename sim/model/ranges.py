@@ -171,9 +171,11 @@ def add_range_sums(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
                      axis=1)
 
 
-def range_table(sums: pd.DataFrame, runs: int, parties: list[str]) -> pd.DataFrame:
+def range_table(sums: pd.DataFrame, runs: int) -> pd.DataFrame:
     """Turn summed counts into ``ranges.csv``: shares, mean levels and proposal quantiles
     (columns :data:`COLUMNS`; see :data:`METRICS`)."""
+    parties = [c.split(".")[1] for c in sums.columns
+               if c.startswith("range.") and c.endswith(f".{LEADER[0]}.{RANGE_SUMS[0]}")]
     rows = []
     session_of = {day: s for s, day in enumerate(sorted(sums["day"].unique()), start=1)}
     for row in sums.to_dict(orient="records"):
