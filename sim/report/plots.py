@@ -575,11 +575,15 @@ def ranges_legend(fig, parties: list[str], names: dict[str, str], one_history: b
 
 
 def _leader_names(labels: Labels, scenario: dict, parties: list[str],
-                  came: dict[str, bool] | None = None) -> dict[str, dict[str, str]]:
+                  came: dict[str, bool | float]) -> dict[str, dict[str, str]]:
+    """The legend's words: whether the leader came (one history) or in what share of runs."""
     names = {}
     for party in parties:
         leader = scenario.get("actors", {}).get(party, {}).get("leader") or "its leader"
-        here = "" if came is None else (" (came)" if came[party] else " (stayed away)")
+        if isinstance(came[party], bool):
+            here = " (came)" if came[party] else " (stayed away)"
+        else:
+            here = f" (came in {_share_text(came[party])} of runs)"
         names[party] = {"present": f"{labels.actor(party)} with {leader}{here}",
                         "absent": f"{labels.actor(party)}'s delegation alone"}
     return names
@@ -624,7 +628,11 @@ def ranges_figure(folder: Folder, ranges: pd.DataFrame, daily: pd.DataFrame) -> 
         kind = folder.scenario.get("issues", {}).get(issue, {}).get("kind", "generic")
         ranges_panel(ax, slots, parties, kind, one_history=False)
         ax.set_title(_wrap(folder.labels.issue(issue), 40), fontsize=15)
-    ranges_legend(fig, parties, _leader_names(folder.labels, folder.scenario, parties), False)
+    summary = pd.read_csv(folder.path / "summary.csv")
+    attended = summary[summary["metric"] == "attended"].set_index("category")["share"]
+    came = {p: float(attended.get(p, np.nan)) for p in parties}
+    ranges_legend(fig, parties, _leader_names(folder.labels, folder.scenario, parties, came),
+                  False)
     return fig
 
 
@@ -680,7 +688,7 @@ def trace_ranges_figure(story, scenario: dict) -> Figure:
     issues = list(scenario.get("issues", {}))
     sessions = [e for e in events if e.kind == "session"]
     parties = sorted(p for p, a in scenario.get("actors", {}).items() if a.get("role") == "party")
-    came = {p: story.record[f"attended.{p}"] for p in parties}
+    came = {p: bool(story.record[f"attended.{p}"]) for p in parties}
     with matplotlib.rc_context(STYLE):
         fig, axes = _figure(
             caption, "What each party would accept in this history",
@@ -697,6 +705,25 @@ def trace_ranges_figure(story, scenario: dict) -> Figure:
             ax.set_title(_wrap(labels.issue(issue), 40), fontsize=15)
         ranges_legend(fig, parties, _leader_names(labels, scenario, parties, came), True)
     return fig
+
+
+FIGURE_FORMATS = ("png", "svg")
+
+
+def write_trace_figure(story, scenario: dict, path: str | Path) -> Path:
+    """Draw :func:`trace_ranges_figure` into ``path`` (``.png`` or ``.svg``), atomically."""
+    from sim.results.folder import AtomicFile
+
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FIGURE_FORMATS:
+        raise UserError(f"--figure {path}: the file name must end in .png or .svg (got "
+                        f"{path.suffix or 'no extension'})")
+    fig = trace_ranges_figure(story, scenario)
+    with writing(path), matplotlib.rc_context(STYLE), AtomicFile(path, "wb") as f:
+        fig.savefig(f, format=suffix, **({"dpi": 110} if suffix == "png" else {}),
+                    metadata=_file_metadata(f".{suffix}"))
+    return path
 
 
 def _trace_slot(scenario: dict, events: list, session, issue: str) -> RangeSlot:
