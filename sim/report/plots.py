@@ -524,11 +524,22 @@ def _range_bar(ax, at: float, width: float, ends, colour: str, without: bool,
         return
     low, high = ends
     ax.bar(at, high - low + 2 * HALF_STEP, bottom=low - HALF_STEP, width=width * 0.92,
-           color=colour, alpha=0.35 if without else 1.0, hatch="//" if without else None,
-           edgecolor=colour, linewidth=1.2)
+           **_range_style(colour, without))
     if share is not None and share < 0.995:  # a share of (almost) all runs goes unsaid
         ax.text(at, high + HALF_STEP + 0.01, f"{100 * share:.0f}%", ha="center", va="bottom",
                 fontsize=9, color="#333333", rotation=90)
+
+
+def _range_style(colour: str, without: bool) -> dict:
+    """Solid with the leader; without, hatched in the full colour on an opaque, lighter face
+    (the colour mixed with white: SVG draws a hatch in the face's own colour and opacity,
+    so a transparent face would hide it in the report)."""
+    from matplotlib.colors import to_rgb
+
+    if not without:
+        return {"facecolor": colour, "edgecolor": colour, "linewidth": 1.2}
+    light = tuple(0.3 * c + 0.7 for c in to_rgb(colour))
+    return {"facecolor": light, "edgecolor": colour, "hatch": "//", "linewidth": 1.2}
 
 
 def _proposal_mark(ax, at: float, slot: RangeSlot, one_history: bool) -> None:
@@ -556,10 +567,10 @@ def ranges_legend(fig, parties: list[str], names: dict[str, str], one_history: b
     colours = party_colours(parties)
     handles = []
     for party in parties:
-        handles.append(Patch(facecolor=colours[party], edgecolor=colours[party],
+        handles.append(Patch(**_range_style(colours[party], False),
                              label=_wrap(names[party]["present"], 24)))
-        handles.append(Patch(facecolor=colours[party], edgecolor=colours[party], alpha=0.35,
-                             hatch="//", label=_wrap(names[party]["absent"], 24)))
+        handles.append(Patch(**_range_style(colours[party], True),
+                             label=_wrap(names[party]["absent"], 24)))
     if one_history:
         handles += [Line2D([], [], marker="D", color=PROPOSAL_COLOUR, linestyle="none",
                            markerfacecolor="white", markeredgewidth=2,
