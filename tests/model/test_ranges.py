@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_variants import baseline_dict, build
+from scenario_variants import build
 
 from sim.model import NegotiationModel, simulate_chunk
 from sim.model.outcomes import daily_means
