@@ -565,7 +565,6 @@ class NegotiationModel(mesa.Model):
                 for c in histograms]
         return pd.concat([table.drop(columns=histograms), *bins], axis=1).astype("int64")
 
-
     def range_sums(self) -> pd.DataFrame:
         """Each party's acceptable ranges and the proposals, summed per session and issue
         (§5.8): integers, so chunks add up exactly."""
