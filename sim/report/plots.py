@@ -92,13 +92,7 @@ class Folder:
         return Labels(self.scenario)
 
     def date(self, day: int):
-        start = self.scenario.get("start_date")
-        if not start:
-            return None
-        import datetime as dt
-
-        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-        return start + dt.timedelta(days=int(day))
+        return _date(self.scenario, day)
 
 
 def _stem(meta: dict) -> str:
@@ -607,6 +601,7 @@ def _session_label(folder_or_scenario, session: int, day: int, zone: str) -> str
 
 
 def _date(scenario: dict, day: int):
+    """The calendar date of ``day`` when the scenario has a ``start_date``, else None."""
     start = scenario.get("start_date")
     if not start:
         return None
