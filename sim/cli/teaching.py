@@ -7,10 +7,12 @@ Thin commands over :mod:`sim.report.trace`, :mod:`sim.report.plots` and
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from sim.cli import paths
 from sim.cli.app import app
 from sim.cli.errors import reported_errors
 from sim.cli.options import OutFile, Overrides, ResultsDir, Scenario, Seed, seed_or_default
@@ -19,7 +21,8 @@ from sim.errors import UserError
 FORMATS = ("text", "json", "csv")
 
 
-@app.command(epilog="Example: negsim trace istanbul-2025 --find ceasefire_holding")
+@app.command(epilog="Example: negsim trace istanbul-2025 --find ceasefire_holding "
+                      "--figure ranges.png")
 def trace(
     scenario: Scenario,
     replicate: Annotated[int | None, typer.Option(
@@ -37,12 +40,18 @@ def trace(
              "exchange_only, ceasefire_collapsed or ceasefire_holding.",
         show_default=False)] = None,
     overrides: Overrides = None,
+    figure: Annotated[Path | None, typer.Option(
+        "--figure", metavar="FILE", parser=paths.OUTPUT_FILE,
+        help="Also draw each party's acceptable range at every session (with and without "
+             "its leader) and the proposals into FILE (.png or .svg).",
+        show_default=False)] = None,
 ) -> None:
     """Tell one possible history of a scenario, day by day, in plain sentences.
 
-    Who came and why; each proposal, and who accepted or refused it (utility vs aspiration).
-    Agreements, exchange stages, violations seen and unseen, false alarms, trust before and
-    after, and how it ended. It is exactly run K of `negsim run` with the same seed.
+    Who came and why; at each session, the levels each party would accept, each proposal,
+    and who accepted or refused it (utility vs aspiration). Agreements, exchange stages,
+    violations seen and unseen, false alarms, trust before and after, and how it ended. It
+    is exactly run K of `negsim run` with the same seed.
     """
     with reported_errors():
         from sim.report import trace as story
@@ -61,6 +70,11 @@ def trace(
             replicate = story.find_replicate(loaded, seed, find)
             typer.echo(f"First replicate with outcome {find}: {replicate}", err=True)
         told = story.trace(loaded, seed, replicate or 0)
+        if figure is not None:
+            from sim.report.plots import write_trace_figure
+
+            written = write_trace_figure(told, loaded.model_dump(mode="json"), figure)
+            typer.echo(f"Ranges figure written to {written}", err=True)
         sys.stdout.write(story.RENDERERS[output_format](told))
 
 

@@ -186,13 +186,20 @@ class Tally:
         from sim.results.summary import Counts
 
         self.counts, self.sums = Counts(), None
+        self.range_sums, self.ranges_complete = None, True
 
-    def add(self, replicates, daily_sums) -> None:
+    def add(self, replicates, daily_sums, range_sums=None) -> None:
         from sim.model.outcomes import add_daily_sums
+        from sim.model.ranges import add_range_sums
         from sim.results.summary import count
 
         self.counts += count(replicates)
         self.sums = daily_sums if self.sums is None else add_daily_sums(self.sums, daily_sums)
+        if range_sums is None:  # a chunk without them: the run has no ranges table
+            self.ranges_complete = False
+        elif self.ranges_complete:
+            self.range_sums = (range_sums if self.range_sums is None
+                               else add_range_sums(self.range_sums, range_sums))
 
     def summary(self, stem: str):
         from sim.results.summary import summarise
@@ -203,6 +210,14 @@ class Tally:
         from sim.model.outcomes import daily_means
 
         return daily_means(self.sums, self.counts.runs)
+
+    def ranges(self):
+        """The table of ``ranges.csv``, or None if a chunk did not record ranges."""
+        from sim.model.ranges import range_table
+
+        if not self.ranges_complete or self.range_sums is None:
+            return None
+        return range_table(self.range_sums, self.counts.runs)
 
 
 # -- in memory ----------------------------------------------------------------------------
@@ -241,7 +256,7 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
 
     def keep(task: ChunkTask, chunk) -> None:
         frames.append(chunk.replicates)
-        tally.add(chunk.replicates, chunk.daily_sums)
+        tally.add(chunk.replicates, chunk.daily_sums, chunk.range_sums)
 
     tasks = plan_chunks(runs, chunk_size, first_replicate)
     work = partial(_simulate_task, engine or default_engine(), scenario, seed)
@@ -250,7 +265,7 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                             first_replicate=first_replicate, argv=None)
     return Results(replicates=pd.concat(frames, ignore_index=True), daily=tally.daily(),
                    summary=tally.summary(scenario.stem), metadata=metadata,
-                   scenario=scenario.model_dump(mode="json"))
+                   scenario=scenario.model_dump(mode="json"), ranges=tally.ranges())
 
 
 def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask):
@@ -383,11 +398,11 @@ def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
                     executor: Executor, progress: bool, hooks: RunHooks) -> list[tuple]:
     """Simulate a run of one chunk and keep it in memory: storing it in the ``.partial``
     folder would spare ``--resume`` only re-simulating it, which costs no more than writing
-    and reading it back. Returns ``[(replicates, daily_sums)]``."""
+    and reading it back. Returns ``[(replicates, daily_sums, range_sums)]``."""
     kept = []
 
     def keep(task: ChunkTask, chunk) -> None:
-        kept.append((chunk.replicates, chunk.daily_sums))
+        kept.append((chunk.replicates, chunk.daily_sums, chunk.range_sums))
         hooks.chunk_done(task.index)
 
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
@@ -397,7 +412,8 @@ def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
 def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[ChunkTask], *,
             workers: int, executor: Executor, progress: bool, hooks: RunHooks) -> Iterator:
     """Simulate the chunks ``partial_dir`` lacks, storing each as it arrives; return the
-    stored chunks, read one at a time in plan order: ``(replicates, daily_sums)``."""
+    stored chunks, read one at a time in plan order: ``(replicates, daily_sums,
+    range_sums)``."""
     from sim.results import folder as files
 
     if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
@@ -406,11 +422,13 @@ def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[
         work = partial(_simulate_task, engine, scenario, seed)
 
         def save(task: ChunkTask, chunk) -> None:
-            files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
+            files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums,
+                              chunk.range_sums)
 
     run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
                       progress=progress, hooks=hooks)
-    return (files.read_chunk(partial_dir, task.index) for task in tasks)
+    return ((*files.read_chunk(partial_dir, task.index),
+             files.read_chunk_ranges(partial_dir, task.index)) for task in tasks)
 
 
 def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
@@ -418,7 +436,8 @@ def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: C
     from sim.results import folder as files
 
     chunk = engine(scenario, seed, task.first_replicate, task.count)
-    files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
+    files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums,
+                      chunk.range_sums)
     return task.count
 
 
@@ -446,22 +465,26 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
 
 def _assemble(partial_dir: Path, tasks: list[ChunkTask], chunks: Iterable[tuple], stem: str,
               runs: int, hooks: RunHooks) -> None:
-    """Stream the chunks (``(replicates, daily_sums)`` in plan order) into the replicate
-    tables; write the summary and daily means."""
+    """Stream the chunks (``(replicates, daily_sums, range_sums)`` in plan order) into the
+    replicate tables; write the summary, the daily means and the ranges (when every chunk
+    recorded them)."""
     from sim.results import folder as files
 
     tally = Tally()
     with files.ReplicateWriter(partial_dir, runs) as writer:
-        for task, (replicates, daily_sums) in zip(tasks, chunks, strict=True):
+        for task, (replicates, daily_sums, range_sums) in zip(tasks, chunks, strict=True):
             if len(replicates) != task.count or (
                     replicates["replicate"].iloc[0] != task.first_replicate):
                 raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "
                                    f"replicates {task.first_replicate}+{task.count}")
             writer.write(replicates)
-            tally.add(replicates, daily_sums)
+            tally.add(replicates, daily_sums, range_sums)
     hooks.assembling()
     files.write_summary(partial_dir, tally.summary(stem))
     files.write_daily(partial_dir, tally.daily())
+    ranges = tally.ranges()
+    if ranges is not None:
+        files.write_ranges(partial_dir, ranges)
 
 
 def finish_folder(partial_dir: Path, hooks: RunHooks) -> Path:

@@ -36,6 +36,7 @@ from sim.model.outcomes import (
     Chunk,
     trust_histogram,
 )
+from sim.model.ranges import RangeTally, grid_index, mandate_index
 
 AGENT_CLASSES = {"party": Party, "mediator": Mediator, "guarantor": Guarantor}
 REASON = {name: code for code, name in enumerate(REASONS)}
@@ -124,6 +125,9 @@ class NegotiationModel(mesa.Model):
         # allocated once, because fresh arrays this size at every session cost more than the
         # arithmetic (the operating system zeroes their pages)
         self.grid_space = np.empty((2, rules.GRID.size, R))
+        # each party's acceptable range and the proposals, summed per session (§5.8)
+        self.range_tally = RangeTally(cal.sessions, self.issue_ids, [p.key for p in self.parties],
+                                      R)
         # exchanges (§6): tranches in order of agreement, carried out one stage at a time
         self.exchanges = [k for k in self.issue_ids if cfg.issues[k].kind == "exchange"]
         self.stages_done = {k: np.zeros(R, dtype=np.int64) for k in self.exchanges}  # all tranches
@@ -230,7 +234,7 @@ class NegotiationModel(mesa.Model):
         agreed_so_far = self.level[issue][where]
         tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau, where) for p in self.parties}
-        margins = self.margins(issue, where, aspirations, agreed_so_far)
+        margins = self.margins(issue, session, where, aspirations, agreed_so_far)
         maximin = np.argmax(margins, axis=0)  # the best compromise; ties: the lowest level
         lowest = self.judge_zone(issue, where, margins, maximin)
         best = rules.GRID[maximin]
@@ -238,6 +242,7 @@ class NegotiationModel(mesa.Model):
         answers = [p.respond(issue, level, aspirations[p.key], where) for p in self.parties]
         shortfalls = np.array([shortfall for _, shortfall in answers])
         accepts = np.all(shortfalls <= 0.0, axis=0)
+        self.range_tally.add_proposals(session, self.issue_ids.index(issue), level, accepts)
         for party, (value, _) in zip(self.parties, answers, strict=True):
             party.agreed_utility[issue][where[accepts]] = value[accepts]
         self.agree(issue, where[accepts], level[accepts])
@@ -246,24 +251,35 @@ class NegotiationModel(mesa.Model):
             self.blame(issue, where[left], best[left], lowest[left], shortfalls[:, left],
                        {k: a[left] for k, a in aspirations.items()})
 
-    def margins(self, issue: str, where: np.ndarray, aspirations: dict,
+    def margins(self, issue: str, session: int, where: np.ndarray, aspirations: dict,
                 agreed_so_far: np.ndarray) -> np.ndarray:
         """``min_i (u_i(x) − a_i)``, one row per grid level x, one column per replicate; −inf at
         levels not above what is already agreed (§5.7). A level with margin ≥ 0 every party
-        accepts without noise. The array is a view of a work array: valid until the next
-        issue is bargained."""
+        accepts without noise; each party's own margins give its acceptable range (§5.8). The
+        array is a view of a work array: valid until the next issue is bargained."""
         first, *others = self.parties  # in place, in the model's two work arrays (set-up)
+        offered_from = grid_index(rules.next_level(agreed_so_far))
         margins = first.grid_utility(issue, where, self.grid_space[0, :, :where.size])
         margins -= aspirations[first.key]
-        for p in others:
+        self.record_range(issue, session, where, 0, margins, offered_from)
+        for n, p in enumerate(others, start=1):
             margin = p.grid_utility(issue, where, self.grid_space[1, :, :where.size])
             margin -= aspirations[p.key]
+            self.record_range(issue, session, where, n, margin, offered_from)
             np.minimum(margins, margin, out=margins)
         further = np.flatnonzero(agreed_so_far)  # a further tranche: only levels above
         if further.size:
             margins[:, further] = np.where(rules.GRID[:, None] <= agreed_so_far[further], -np.inf,
                                            margins[:, further])
         return margins
+
+    def record_range(self, issue: str, session: int, where: np.ndarray, n: int,
+                     margin: np.ndarray, offered_from: np.ndarray) -> None:
+        """Party n's acceptable range (its margins ``u − a ≥ 0``), with and without its
+        leader, into the run's sums (§5.8)."""
+        mandate = mandate_index(pick(self.parties[n].mandate[issue], where))
+        self.range_tally.add_range(session, self.issue_ids.index(issue), n, margin,
+                                   offered_from, mandate)
 
     def judge_zone(self, issue: str, where: np.ndarray, margins: np.ndarray,
                    maximin: np.ndarray) -> np.ndarray:
@@ -549,6 +565,11 @@ class NegotiationModel(mesa.Model):
                 for c in histograms]
         return pd.concat([table.drop(columns=histograms), *bins], axis=1).astype("int64")
 
+    def range_sums(self) -> pd.DataFrame:
+        """Each party's acceptable ranges and the proposals, summed per session and issue
+        (§5.8): integers, so chunks add up exactly."""
+        return self.range_tally.sums(sorted(self.session_days))
+
 
 def simulate_chunk(scenario, seed: int, first_replicate: int, count: int,
                    varying: Mapping[str, np.ndarray] | None = None,
@@ -558,4 +579,4 @@ def simulate_chunk(scenario, seed: int, first_replicate: int, count: int,
     model = NegotiationModel(scenario, seed=seed, first_replicate=first_replicate,
                              replicates=count, varying=varying, replicate_ids=replicate_ids)
     model.run()
-    return Chunk(first_replicate, count, model.outcomes(), model.daily_sums())
+    return Chunk(first_replicate, count, model.outcomes(), model.daily_sums(), model.range_sums())

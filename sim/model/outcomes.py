@@ -162,12 +162,16 @@ class Chunk:
         daily_sums: one row per simulated day (``day`` column, from −announcement_days to
             horizon − 1); every other column is an int64 sum over the chunk's replicates:
             counts for shares, values × :data:`FIXED_POINT` for means.
+        range_sums: one row per session and issue: the parties' acceptable ranges and the
+            proposals as int64 sums (:mod:`sim.model.ranges`); None from an engine that does
+            not record them (the run then has no ``ranges.csv``).
     """
 
     first_replicate: int
     count: int
     replicates: pd.DataFrame
     daily_sums: pd.DataFrame
+    range_sums: pd.DataFrame | None = None
 
 
 def add_daily_sums(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

@@ -250,9 +250,13 @@ class ReferenceModel(mesa.Model):
         agreed_so_far = self.level[issue]
         tau = session / self.calendar.sessions
         aspirations = {p.key: p.aspiration(issue, tau) for p in self.parties}
-        # each grid level's smallest margin u_i(x) − a_i; levels already agreed are not on offer
-        margins = [min(p.utility(issue, float(x)) - aspirations[p.key] for p in self.parties)
-                   if x > agreed_so_far else -math.inf for x in rules.GRID]
+        # each party's margin u_i(x) − a_i per grid level; levels already agreed are not on
+        # offer; the zone of agreement reads the smallest
+        own = {p.key: [p.utility(issue, float(x)) - aspirations[p.key] if x > agreed_so_far
+                       else -math.inf for x in rules.GRID] for p in self.parties}
+        margins = [min(column) for column in zip(*own.values(), strict=True)]
+        self.tell("ranges", issue=issue,
+                  ranges={p.key: self.acceptable_range(p, issue, own[p.key]) for p in self.parties})
         acceptable = self.judge_zone(issue, margins)
         level = self.propose(issue, aspirations, margins, agreed_so_far)
         answers = [p.respond(issue, level, aspirations[p.key]) for p in self.parties]
@@ -265,6 +269,17 @@ class ReferenceModel(mesa.Model):
                   total=self.level[issue], tranche=self.tranches[issue])
         if session == self.calendar.sessions and not self.agreed[issue]:
             self.blame(issue, margins, acceptable, aspirations, [s for _, s in answers])
+
+    @staticmethod
+    def acceptable_range(party: RefParty, issue: str, margins: list[float]) -> dict:
+        """The party's acceptable range (§5.8): the lowest and highest grid level on offer that
+        it accepts without noise (margin ≥ 0), with its leader present and without (within its
+        delegation's mandate); None where there is none."""
+        levels = [float(x) for x, margin in zip(rules.GRID, margins, strict=True) if margin >= 0.0]
+        within = [x for x in levels if x <= party.mandate[issue]]
+        return {"present": [levels[0], levels[-1]] if levels else None,
+                "absent": [within[0], within[-1]] if within else None,
+                "interval": not levels or len(levels) == round((levels[-1] - levels[0]) * 20) + 1}
 
     def judge_zone(self, issue: str, margins: list[float]) -> list[float]:
         """The zone of agreement: the grid levels every party accepts without noise (every

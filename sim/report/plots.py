@@ -38,6 +38,7 @@ from sim.model.labels import SERIES_COLOURS, Labels, option_text
 from sim.model.outcomes import OUTCOMES, PALETTE
 from sim.report.boxes import restriction_text
 from sim.results import why
+from sim.results.folder import read_ranges
 from sim.results.metadata import with_changes
 from sim.results.sweep import sweep_outputs, sweep_parameters, tied_parameters
 
@@ -92,13 +93,7 @@ class Folder:
         return Labels(self.scenario)
 
     def date(self, day: int):
-        start = self.scenario.get("start_date")
-        if not start:
-            return None
-        import datetime as dt
-
-        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-        return start + dt.timedelta(days=int(day))
+        return _date(self.scenario, day)
 
 
 def _stem(meta: dict) -> str:
@@ -196,6 +191,9 @@ def run_figures(folder: Folder) -> dict[str, Figure]:
                if s.of == why.ALL_RUNS]
     if reasons:
         drawn["why"] = why_figure(folder, reasons)
+    ranges = read_ranges(folder.path)
+    if ranges is not None:
+        drawn["bargaining_ranges"] = ranges_figure(folder, ranges, daily)
     return drawn
 
 
@@ -463,6 +461,335 @@ def _day_axis(ax, folder: Folder, days: pd.Series, max_ticks: int = 13) -> None:
     ax.set_xticks(ticks, labels)
     ax.set_xlim(first, last)
     ax.set_xlabel("Day (0 = first session)" + (", with date" if folder.date(0) else ""))
+
+
+# -- bargaining ranges ---------------------------------------------------------------------
+
+RANGE_KIND_AXIS = {"ceasefire": "Scope of the ceasefire (0–1)",
+                   "exchange": "Share of the full exchange (0–1)", "generic": "Level (0–1)"}
+"""The y axis of a ranges panel, by the kind of issue."""
+
+PROPOSAL_COLOUR = PALETTE["black"]
+"""Proposals are black; parties take the other series colours in the order of their ids."""
+
+RANGES_WITHOUT = ("hatched and lighter: with its delegation alone, within its mandate")
+
+RANGES_SIZE = (15, 7.8)
+"""Wider than a projector's 16:9: a panel per issue and the legend at the right."""
+
+HALF_STEP = 0.025
+"""A range from level a to level b is drawn from a − 0.025 to b + 0.025: half a grid step
+either side, so that a range of one level is a bar, not a line."""
+
+
+@dataclass(frozen=True)
+class RangeSlot:
+    """One session of one issue in a ranges panel: what each party accepts and the proposal.
+
+    Attributes:
+        label: the x tick label (session, day, date, the zone).
+        ranges: ``{party: {"present": (low, high) or None, "absent": ...}}``.
+        shares: ``{party: {"present": share, "absent": share}}`` of runs with a range (the
+            ensemble figure only; printed above each bar).
+        proposal: ``(low, middle, high)``: one history's proposal three times, or the 10th,
+            50th and 90th percentiles; None if no proposal was made.
+        accepted: one history: whether it was accepted; the ensemble: the median accepted
+            level (None if none was).
+        note: a line above the slot ("accepted 2%").
+        agreed_before: an exchange's total agreed before this session (one history), else 0.
+    """
+
+    label: str
+    ranges: dict
+    shares: dict | None = None
+    proposal: tuple | None = None
+    accepted: bool | float | None = None
+    note: str = ""
+    agreed_before: float = 0.0
+
+
+def party_colours(parties: list[str]) -> dict[str, str]:
+    """Each party's colour in the ranges figures: the series colours, proposals' black left out."""
+    free = [c for c in SERIES_COLOURS if c != PROPOSAL_COLOUR]
+    return {p: free[n % len(free)] for n, p in enumerate(parties)}
+
+
+def ranges_panel(ax, slots: list[RangeSlot], parties: list[str], kind: str,
+                 one_history: bool) -> None:
+    """One issue: per session, each party's range with its leader (solid) and without
+    (hatched), then the proposal (a diamond; in one history filled if accepted)."""
+    colours = party_colours(parties)
+    columns = 2 * len(parties) + 1
+    width = 0.84 / columns
+    for x, slot in enumerate(slots):
+        left = x - 0.42 + width / 2
+        for n, party in enumerate(parties):
+            for j, leader in enumerate(("present", "absent")):
+                at = left + (2 * n + j) * width
+                ends = slot.ranges.get(party, {}).get(leader)
+                share = slot.shares[party][leader] if slot.shares else None
+                _range_bar(ax, at, width, ends, colours[party], leader == "absent", share)
+        _proposal_mark(ax, left + 2 * len(parties) * width, slot, one_history)
+        if slot.agreed_before > 0:
+            ax.hlines(slot.agreed_before, x - 0.45, x + 0.45, colors="#666666",
+                      linestyles="--", linewidth=1.5)
+        if slot.note:
+            ax.text(x, 1.12, slot.note, ha="center", va="bottom", fontsize=11, color="#333333")
+    ax.set_xticks(range(len(slots)), [slot.label for slot in slots], fontsize=11)
+    ax.set_xlim(-0.5, len(slots) - 0.5)
+    ax.set_ylim(0, 1.2 if any(slot.note for slot in slots) else 1.1)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_ylabel(RANGE_KIND_AXIS.get(kind, "Level (0–1)"))
+    ax.grid(axis="x", visible=False)
+
+
+def _range_bar(ax, at: float, width: float, ends, colour: str, without: bool,
+               share: float | None) -> None:
+    if ends is None:
+        ax.text(at, 0.015, "none", ha="center", va="bottom", fontsize=9, color=colour,
+                rotation=90)
+        return
+    low, high = ends
+    ax.bar(at, high - low + 2 * HALF_STEP, bottom=low - HALF_STEP, width=width * 0.92,
+           **_range_style(colour, without))
+    if share is not None and share < 0.995:  # a share of (almost) all runs goes unsaid
+        ax.text(at, high + HALF_STEP + 0.01, f"{100 * share:.0f}%", ha="center", va="bottom",
+                fontsize=9, color="#333333", rotation=90)
+
+
+def _range_style(colour: str, without: bool) -> dict:
+    """Solid with the leader; without, hatched in the full colour on an opaque, lighter face
+    (the colour mixed with white: SVG draws a hatch in the face's own colour and opacity,
+    so a transparent face would hide it in the report)."""
+    from matplotlib.colors import to_rgb
+
+    if not without:
+        return {"facecolor": colour, "edgecolor": colour, "linewidth": 1.2}
+    light = tuple(0.3 * c + 0.7 for c in to_rgb(colour))
+    return {"facecolor": light, "edgecolor": colour, "hatch": "//", "linewidth": 1.2}
+
+
+def _proposal_mark(ax, at: float, slot: RangeSlot, one_history: bool) -> None:
+    if slot.proposal is None:
+        return
+    low, middle, high = slot.proposal
+    if one_history:
+        ax.plot(at, middle, marker="D", markersize=11, color=PROPOSAL_COLOUR,
+                markerfacecolor=PROPOSAL_COLOUR if slot.accepted else "white",
+                markeredgewidth=2, linestyle="none")
+        return
+    ax.vlines(at, low, high, color=PROPOSAL_COLOUR, linewidth=2)
+    ax.plot(at, middle, marker="D", markersize=10, color=PROPOSAL_COLOUR,
+            markerfacecolor="white", markeredgewidth=2, linestyle="none")
+    if slot.accepted is not None:
+        ax.plot(at, slot.accepted, marker="D", markersize=7, color=PROPOSAL_COLOUR,
+                linestyle="none")
+
+
+def ranges_legend(fig, parties: list[str], names: dict[str, str], one_history: bool) -> None:
+    """Party colours (with and without the leader) and the proposal marks, at the right."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    colours = party_colours(parties)
+    handles = []
+    for party in parties:
+        handles.append(Patch(**_range_style(colours[party], False),
+                             label=_wrap(names[party]["present"], 24)))
+        handles.append(Patch(**_range_style(colours[party], True),
+                             label=_wrap(names[party]["absent"], 24)))
+    if one_history:
+        handles += [Line2D([], [], marker="D", color=PROPOSAL_COLOUR, linestyle="none",
+                           markerfacecolor="white", markeredgewidth=2,
+                           label="Proposal, refused"),
+                    Line2D([], [], marker="D", color=PROPOSAL_COLOUR, linestyle="none",
+                           label="Proposal, accepted")]
+    else:
+        handles += [Line2D([], [], marker="D", color=PROPOSAL_COLOUR, markerfacecolor="white",
+                           markeredgewidth=2, label="Median proposal;\nline: 10th–90th\npercentile"),
+                    Line2D([], [], marker="D", color=PROPOSAL_COLOUR, linestyle="none",
+                           markersize=7, label="Median accepted\nproposal")]
+    fig.legend(handles=handles, loc="outside right upper", fontsize=12, labelspacing=0.9)
+
+
+def _leader_names(labels: Labels, scenario: dict, parties: list[str],
+                  came: dict[str, bool | float]) -> dict[str, dict[str, str]]:
+    """The legend's words: whether the leader came (one history) or in what share of runs."""
+    names = {}
+    for party in parties:
+        leader = scenario.get("actors", {}).get(party, {}).get("leader") or "its leader"
+        if isinstance(came[party], bool):
+            here = " (came)" if came[party] else " (stayed away)"
+        else:
+            here = f" (came in {_share_text(came[party])} of runs)"
+        names[party] = {"present": f"{labels.actor(party)} with {leader}{here}",
+                        "absent": f"{labels.actor(party)}'s delegation alone"}
+    return names
+
+
+def _session_label(folder_or_scenario, session: int, day: int, zone: str) -> str:
+    date = _date(folder_or_scenario, day)
+    when = f"day {day}" + (f", {date.day} {date:%b}" if date else "")
+    return f"Session {session}\n{when}\n{zone}"
+
+
+def _date(scenario: dict, day: int):
+    """The calendar date of ``day`` when the scenario has a ``start_date``, else None."""
+    start = scenario.get("start_date")
+    if not start:
+        return None
+    import datetime as dt
+
+    start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+    return start + dt.timedelta(days=int(day))
+
+
+def ranges_figure(folder: Folder, ranges: pd.DataFrame, daily: pd.DataFrame) -> Figure:
+    """The run's bargaining ranges (``ranges.csv``): per issue and session, each party's mean
+    acceptable range with and without its leader, and where the proposals fell."""
+    value = ranges.set_index(["day", "issue", "series", "party", "leader", "metric"])["value"]
+    parties = sorted(ranges.loc[ranges["series"] == "range", "party"].unique())
+    issues = list(dict.fromkeys(ranges["issue"]))
+    days = sorted(ranges["day"].unique())
+    fig, axes = _figure(
+        folder, "What each party would accept, session by session",
+        "Bars: the mean lowest to mean highest level a party accepts without decision noise "
+        f"(utility ≥ aspiration), over the runs in which it accepts any; solid: with its "
+        f"leader present; {RANGES_WITHOUT}. A percentage above a bar: the share of runs in "
+        "which the party accepts any level (none: in no run), where not all. Above each "
+        "session: the share of proposals every party accepted. Below it: the share of all "
+        "runs in which the zone of agreement was open (a level every party accepts, within "
+        "the mandates of the delegations whose leader stayed away).", ncols=len(issues),
+        size=RANGES_SIZE)
+    for ax, issue in zip(axes, issues, strict=True):
+        slots = [_run_slot(folder, value, daily, issue, session, day, parties)
+                 for session, day in enumerate(days, start=1)]
+        kind = folder.scenario.get("issues", {}).get(issue, {}).get("kind", "generic")
+        ranges_panel(ax, slots, parties, kind, one_history=False)
+        ax.set_title(_wrap(folder.labels.issue(issue), 40), fontsize=15)
+    summary = pd.read_csv(folder.path / "summary.csv")
+    attended = summary[summary["metric"] == "attended"].set_index("category")["share"]
+    came = {p: float(attended.get(p, np.nan)) for p in parties}
+    ranges_legend(fig, parties, _leader_names(folder.labels, folder.scenario, parties, came),
+                  False)
+    return fig
+
+
+def _run_slot(folder: Folder, value: pd.Series, daily: pd.DataFrame, issue: str,
+              session: int, day: int, parties: list[str]) -> RangeSlot:
+    """One session of one issue, read off ``ranges.csv`` (and the zone off ``daily.csv``)."""
+    def get(series: str, party: str, leader: str, metric: str) -> float | None:
+        v = value.get((day, issue, series, party, leader, metric), np.nan)
+        return None if pd.isna(v) else float(v)
+
+    def ends(party: str, leader: str) -> tuple | None:
+        low = get("range", party, leader, "low")
+        return None if low is None else (low, get("range", party, leader, "high"))
+
+    made, accepted = get("proposal", "", "", "made"), get("proposal", "", "", "accepted")
+    zone = daily.loc[daily["day"] == day, f"zone_open.{issue}"] if (
+        f"zone_open.{issue}" in daily) else []
+    zone_text = f"zone open {_share_text(zone.item())}" if len(zone) else ""
+    return RangeSlot(
+        label=_session_label(folder.scenario, session, day, zone_text),
+        ranges={p: {leader: ends(p, leader) for leader in ("present", "absent")}
+                for p in parties},
+        shares={p: {leader: get("range", p, leader, "acceptable") or 0.0
+                    for leader in ("present", "absent")} for p in parties},
+        proposal=tuple(get("proposal", "", "", q) for q in ("p10", "median", "p90"))
+        if made else None,
+        accepted=get("proposal", "", "", "accepted_median"),
+        note=("" if not made else f"accepted {_share_text(accepted)}" if made > 0.995
+              else f"on the table {_share_text(made)},\naccepted {_share_text(accepted)}"))
+
+
+def _share_text(share: float | None) -> str:
+    if share is None:
+        return "–"
+    p = 100 * share
+    return f"{p:.0f}%" if p >= 10 or p == 0 else f"{p:.1f}%"
+
+
+@dataclass(frozen=True)
+class _Caption:
+    """What :func:`_figure` needs of a folder for a figure that has none (a trace)."""
+
+    caption: str
+
+
+def trace_ranges_figure(story, scenario: dict) -> Figure:
+    """One history (``negsim trace``): per issue and session, each party's acceptable range
+    with and without its leader, and the proposal, filled if accepted."""
+    labels = Labels(scenario)
+    caption = _Caption(f"Scenario: {story.stem} — {story.title} · replicate {story.replicate} · "
+                       f"seed {story.seed} (row {story.replicate} of negsim run)")
+    events = story.events
+    issues = list(scenario.get("issues", {}))
+    sessions = [e for e in events if e.kind == "session"]
+    parties = sorted(p for p, a in scenario.get("actors", {}).items() if a.get("role") == "party")
+    came = {p: bool(story.record[f"attended.{p}"]) for p in parties}
+    with matplotlib.rc_context(STYLE):
+        fig, axes = _figure(
+            caption, "What each party would accept in this history",
+            "Bars: the lowest to highest level each party accepts without decision noise "
+            f"(utility ≥ aspiration); solid: with its leader present; {RANGES_WITHOUT}. "
+            "Which applies depends on whether the leader came (legend). Diamonds: the "
+            "proposal, filled if every party accepted it. A dashed line: what was already "
+            "agreed (only levels above it are on offer).", ncols=max(len(issues), 1),
+            size=RANGES_SIZE)
+        for ax, issue in zip(axes, issues, strict=False):
+            slots = [_trace_slot(scenario, events, s, issue) for s in sessions]
+            kind = scenario["issues"][issue].get("kind", "generic")
+            ranges_panel(ax, slots, parties, kind, one_history=True)
+            ax.set_title(_wrap(labels.issue(issue), 40), fontsize=15)
+        ranges_legend(fig, parties, _leader_names(labels, scenario, parties, came), True)
+    return fig
+
+
+FIGURE_FORMATS = ("png", "svg")
+
+
+def write_trace_figure(story, scenario: dict, path: str | Path) -> Path:
+    """Draw :func:`trace_ranges_figure` into ``path`` (``.png`` or ``.svg``), atomically."""
+    from sim.results.folder import AtomicFile
+
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FIGURE_FORMATS:
+        raise UserError(f"--figure {path}: the file name must end in .png or .svg (got "
+                        f"{path.suffix or 'no extension'})")
+    fig = trace_ranges_figure(story, scenario)
+    with writing(path), matplotlib.rc_context(STYLE), AtomicFile(path, "wb") as f:
+        fig.savefig(f, format=suffix, **({"dpi": 110} if suffix == "png" else {}),
+                    metadata=_file_metadata(f".{suffix}"))
+    return path
+
+
+def _trace_slot(scenario: dict, events: list, session, issue: str) -> RangeSlot:
+    """One session of one issue, read off the trace's events of that day."""
+    day = session.day
+    of_day = [e for e in events if e.day == day and e.numbers.get("issue") == issue]
+    number = session.numbers["session"]
+    found = {e.kind: e for e in of_day}
+    if "ranges" not in found:
+        return RangeSlot(label=_session_label(scenario, number, day, "not on the table"),
+                         ranges={})
+    n = found["ranges"].numbers
+    parties = {key.split(".")[1] for key in n if key.startswith("ranges.")}
+    ranges = {p: {leader: (None if n[f"ranges.{p}.{leader}.low"] is None else
+                           (n[f"ranges.{p}.{leader}.low"], n[f"ranges.{p}.{leader}.high"]))
+                  for leader in ("present", "absent")} for p in parties}
+    zone = found.get("zone")
+    zone_text = "zone open" if zone and zone.numbers["open"] else "zone shut"
+    level = found["proposal"].numbers["level"] if "proposal" in found else None
+    accepted = "agreement" in found
+    before = 0.0
+    for e in events:
+        if e.day < day and e.kind == "agreement" and e.numbers.get("issue") == issue:
+            before = e.numbers["level"]
+    return RangeSlot(label=_session_label(scenario, number, day, zone_text), ranges=ranges,
+                     proposal=None if level is None else (level, level, level),
+                     accepted=accepted, agreed_before=before)
 
 
 # -- a comparison --------------------------------------------------------------------------

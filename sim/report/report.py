@@ -83,7 +83,8 @@ def render(opened: plots.Folder) -> str:
     """The whole HTML document of one results folder."""
     sections = [_header(opened), _what_was_run(opened),
                 f'<p class="caveat">{html.escape(NOT_A_FORECAST)}</p>',
-                *RESULTS[opened.kind](opened), _figures(opened), _assumptions(opened),
+                *RESULTS[opened.kind](opened), _figures(opened), *_ranges(opened),
+                _assumptions(opened),
                 cannot_act_section(opened), _reproduce(opened)]
     title = html.escape(_title(opened))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -395,9 +396,39 @@ def _figures(opened: plots.Folder) -> str:
     with matplotlib.rc_context(plots.STYLE):
         drawn = plots.BUILDERS[opened.kind](opened)
         for name, fig in drawn.items():
+            if name in OWN_SECTION:
+                continue
             with matplotlib.rc_context({"svg.hashsalt": name}):  # ids unique in the page
                 parts.append(f"<figure>{svg_text(fig)}</figure>")
     return "\n".join(parts)
+
+
+OWN_SECTION = {"bargaining_ranges"}
+"""Figures shown in a section of their own, with words around them."""
+
+
+def _ranges(opened: plots.Folder) -> list[str]:
+    """A run's bargaining ranges (docs/model.md §5.8), or why they cannot be shown."""
+    if opened.kind != "run":
+        return []
+    heading = "<h2>What each party would accept</h2>"
+    ranges = plots.read_ranges(opened.path)
+    if ranges is None:
+        return [heading, "<p>Not available: this results folder has no ranges.csv (it was "
+                "made by a version of negsim that did not record the parties' acceptable "
+                "ranges). Run the scenario again to see them.</p>"]
+    daily = pd.read_csv(opened.path / "daily.csv")
+    with matplotlib.rc_context(plots.STYLE), matplotlib.rc_context(
+            {"svg.hashsalt": "bargaining_ranges"}):
+        figure = svg_text(plots.ranges_figure(opened, ranges, daily))
+    return [heading,
+            "<p>At each session, the levels each party accepts without decision noise: its "
+            "utility for the level reaches its aspiration (docs/model.md §5.8). A party "
+            "whose leader stays away may agree only within its delegation's mandate, so its "
+            "range is shown twice. Where the ranges that apply overlap, the zone of agreement "
+            "is open; where they do not, only decision noise can bring agreement. The numbers "
+            "are in ranges.csv.</p>",
+            f"<figure>{figure}</figure>"]
 
 
 def svg_text(fig) -> str:

@@ -410,7 +410,7 @@ def _response(w, model, day, f):
     who, issue, level = f["actor"], f["issue"], f["level"]
     if "utility" not in f:
         text = (f"{w.name(who)}'s delegation refuses level {_lvl(level)}: beyond its mandate "
-                f" ({_lvl(f['mandate'])}) while {model.actors[who].config.leader} "
+                f"({_lvl(f['mandate'])}) while {model.actors[who].config.leader} "
                 f"is absent.")
         return _event(w, day, who, "response", text, issue=issue, level=level, accepted=False,
                       reason="mandate", mandate=f["mandate"])
@@ -460,6 +460,35 @@ def _zone(w, model, day, f):
                 f"with every leader present.")
     return _event(w, day, "", "zone", text, issue=issue, open=f["open"],
                   if_leaders=f["if_leaders"], low=f["low"], high=f["high"])
+
+
+def _ranges(w, model, day, f):
+    """Each party's acceptable range at this session, with its leader and without (§5.8)."""
+    parts, numbers = [], {}
+    for p, r in f["ranges"].items():
+        party = model.actors[p]
+        leader = party.config.leader or "its leader"
+        if r["present"] == r["absent"]:
+            parts.append(f"{w.name(p)} accepts {_span(r['present'])}, with or without {leader}")
+        else:
+            here = "came" if party.present else "stayed away"
+            parts.append(f"{w.name(p)} accepts {_span(r['present'])} with {leader} and "
+                         f"{_span(r['absent'])} through its delegation alone (mandate "
+                         f"{_lvl(party.mandate[f['issue']])}; {leader} {here})")
+        numbers[p] = {leader_: {"low": ends[0] if ends else None,
+                                "high": ends[1] if ends else None}
+                      for leader_, ends in (("present", r["present"]), ("absent", r["absent"]))}
+        numbers[p]["leader_present"] = party.present
+    text = f"{w.issue(f['issue'])}: without decision noise, " + "; ".join(parts) + "."
+    return _event(w, day, "", "ranges", text, issue=f["issue"], ranges=numbers)
+
+
+def _span(ends: list[float] | None) -> str:
+    """``levels 0.30–0.60``, ``level 0.30`` or ``no level``."""
+    if ends is None:
+        return "no level"
+    low, high = ends
+    return f"level {_lvl(low)}" if low == high else f"levels {_lvl(low)}–{_lvl(high)}"
 
 
 def _impasse(w, model, day, f):
@@ -582,7 +611,7 @@ def _term_completed(w, model, day, f):
 SENTENCES = {
     "announce": _announce, "talks_open": _talks_open, "session": _session,
     "proposal": _proposal, "response": _response, "agreement": _agreement,
-    "impasse": _impasse, "zone": _zone, "trust": _trust, "exchange_stage": _exchange_stage,
+    "impasse": _impasse, "ranges": _ranges, "zone": _zone, "trust": _trust, "exchange_stage": _exchange_stage,
     "ceasefire_starts": _ceasefire_starts, "violation": _violation,
     "observation": _observation, "quiet": _quiet, "exit": _exit, "stays": _stays,
     "collapse": _collapse, "term_completed": _term_completed,

@@ -10,6 +10,7 @@ Layout (the contract of issue 2)::
         replicates.parquet  one row per replicate
         replicates.csv      the same rows, only for runs <= CSV_MAX_ROWS (for spreadsheets)
         daily.csv           one row per day: shares and means over replicates
+        ranges.csv          per session, issue and party: acceptable ranges; proposals
 
 A run is built in the sibling folder ``<...>.partial``, which also holds ``chunks/`` (one pair
 of Parquet files per finished chunk, each written atomically) so that ``--resume`` can carry
@@ -209,9 +210,11 @@ def _chunk_files(partial: Path, index: int) -> tuple[Path, Path]:
 
 
 def write_chunk(partial: Path, index: int, replicates: pd.DataFrame,
-                daily_sums: pd.DataFrame) -> None:
-    """Store chunk ``index``; the replicate file is written last and marks it finished."""
-    write_chunk_parts(partial, index, {"daily": daily_sums, "": replicates})
+                daily_sums: pd.DataFrame, range_sums: pd.DataFrame | None = None) -> None:
+    """Store chunk ``index`` (and its range sums, when the engine gave them); the replicate
+    file is written last and marks it finished."""
+    ranges = {} if range_sums is None else {"ranges": range_sums}
+    write_chunk_parts(partial, index, {"daily": daily_sums, **ranges, "": replicates})
 
 
 def write_chunk_parts(partial: Path, index: int, parts: dict[str, pd.DataFrame]) -> None:
@@ -246,6 +249,13 @@ def read_chunk(partial: Path, index: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The replicate table and daily sums of stored chunk ``index``."""
     daily_file, replicates_file = _chunk_files(partial, index)
     return _read_parquet(replicates_file), pd.read_parquet(daily_file)
+
+
+def read_chunk_ranges(partial: Path, index: int) -> pd.DataFrame | None:
+    """The range sums of stored chunk ``index``; None if it has none (a chunk stored by a
+    version of negsim that did not record them, or by an engine that does not)."""
+    path = _chunk_part(partial, index, "ranges")
+    return pd.read_parquet(path) if path.is_file() else None
 
 
 # -- single files --------------------------------------------------------------------------
@@ -341,6 +351,26 @@ def write_daily(folder: Path, daily: pd.DataFrame) -> None:
 
 def read_daily(folder: Path) -> pd.DataFrame:
     return pd.read_csv(folder / "daily.csv")
+
+
+RANGES = "ranges.csv"
+"""Each party's acceptable range and the proposals per session (docs/model.md §5.8); absent
+from folders made before negsim recorded them, and from runs whose chunks did not all
+record them."""
+
+
+def write_ranges(folder: Path, ranges: pd.DataFrame) -> None:
+    with AtomicFile(folder / RANGES) as f:
+        ranges.to_csv(f, index=False, lineterminator="\n")
+
+
+def read_ranges(folder: Path) -> pd.DataFrame | None:
+    """``ranges.csv`` of a results folder, or None if it has none (an older folder)."""
+    path = folder / RANGES
+    if not path.is_file():
+        return None
+    # only an empty value is missing: a party id such as "na" stays a name
+    return pd.read_csv(path, keep_default_na=False, na_values={"value": [""]})
 
 
 def read_replicates(folder: Path) -> pd.DataFrame:

@@ -24,14 +24,17 @@ class Results:
         metadata: provenance (the contents of ``metadata.json``).
         scenario: the resolved scenario as a plain dict (``scenario.yaml``).
         path: the folder the results were read from or saved to, else None.
+        ranges: per session, issue and party, the acceptable ranges with and without the
+            leader, and the proposals (``ranges.csv``, long format, docs/model.md §5.8);
+            None for a folder made before negsim recorded them.
     """
 
     def __init__(self, *, replicates: pd.DataFrame | None, daily: pd.DataFrame,
                  summary: pd.DataFrame, metadata: dict, scenario: dict,
-                 path: Path | None = None):
+                 path: Path | None = None, ranges: pd.DataFrame | None = None):
         self._replicates = replicates
         self.daily, self.summary, self.metadata = daily, summary, metadata
-        self.scenario, self.path = scenario, path
+        self.scenario, self.path, self.ranges = scenario, path, ranges
 
     @property
     def replicates(self) -> pd.DataFrame:
@@ -55,6 +58,8 @@ class Results:
         """
         folder = files.prepare_empty(folder)
         write_tables(folder, self.metadata, self.scenario, self.summary, self.daily)
+        if self.ranges is not None:
+            files.write_ranges(folder, self.ranges)
         with files.ReplicateWriter(folder, len(self.replicates)) as writer:
             writer.write(self.replicates)
         self.path = folder
@@ -84,4 +89,5 @@ def load_results(folder: str | Path) -> Results:
         raise UserError(f"{folder}: not a finished results folder (missing {', '.join(missing)})")
     return Results(replicates=None, daily=files.read_daily(folder),
                    summary=files.read_summary(folder), metadata=files.read_metadata(folder),
-                   scenario=files.read_scenario(folder), path=folder)
+                   scenario=files.read_scenario(folder), path=folder,
+                   ranges=files.read_ranges(folder))

@@ -55,7 +55,7 @@ def test_negsim_run_dask_writes_the_same_folder(cluster, tmp_path, monkeypatch):
     assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
     [a], [b] = (list((tmp_path / side / "istanbul-2025").iterdir())
                 for side in ("local", "remote"))
-    for name in ("summary.csv", "daily.csv", "replicates.parquet", "replicates.csv"):
+    for name in ("summary.csv", "daily.csv", "ranges.csv", "replicates.parquet", "replicates.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 

@@ -29,7 +29,8 @@ CEASEFIRE_HEAVY = (
     "actors.russia.positions.ceasefire=1", "actors.russia.reservation.ceasefire=0",
     "actors.russia.momentum=0", "actors.russia.mandate.ceasefire=1",
     "actors.ukraine.reservation.ceasefire=0", "actors.usa.monitoring=0.5")
-RUN_FIGURES = {"outcomes", "attendance", "ceasefire_survival", "trust", "why"}
+RUN_FIGURES = {"outcomes", "attendance", "ceasefire_survival", "trust", "why",
+               "bargaining_ranges"}
 
 
 # -- results folders (also used by test_report.py) -----------------------------------------

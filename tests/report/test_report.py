@@ -45,7 +45,7 @@ def test_one_self_contained_file(run_page, folders):
     for pattern in EXTERNAL:
         assert not re.search(pattern, page, re.IGNORECASE), pattern
     assert "<style>" in page
-    assert page.count("<svg") == 5  # the run's five figures, inline
+    assert page.count("<svg") == 6  # the run's five figures inline, and the ranges in a section
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
 
 

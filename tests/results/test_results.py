@@ -128,9 +128,15 @@ def _frames_equal(a, b) -> None:
 def test_save_and_load_round_trip(tmp_path, engine):
     results = sim.simulate(baseline_scenario(), runs=300, seed=5, chunk_size=128, engine=engine)
     folder = results.save(tmp_path / "run")
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*files.FILES, "replicates.csv"])
+    recorded = ["ranges.csv"] if results.ranges is not None else []  # the fake engine has none
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*files.FILES, "replicates.csv",
+                                                               *recorded])
     loaded = sim.load_results(folder)
     _frames_equal(results, loaded)
+    if recorded:
+        pd.testing.assert_frame_equal(results.ranges, loaded.ranges)
+    else:
+        assert loaded.ranges is None
     assert loaded.metadata == results.metadata and loaded.scenario == results.scenario
     assert list(loaded.replicates["outcome"].cat.categories) == list(OUTCOMES)
     assert loaded.path == folder and loaded.runs == 300 and loaded.seed == 5
