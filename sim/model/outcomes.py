@@ -121,12 +121,15 @@ class Chunk:
         daily_sums: one row per simulated day (``day`` column, from −announcement_days to
             horizon − 1); every other column is an int64 sum over the chunk's replicates:
             counts for shares, values × :data:`FIXED_POINT` for means.
+        series: the daily series asked for (``replicate, day, variable, value``, see
+            :mod:`sim.model.series`), or None when none were.
     """
 
     first_replicate: int
     count: int
     replicates: pd.DataFrame
     daily_sums: pd.DataFrame
+    series: pd.DataFrame | None = None
 
 
 def add_daily_sums(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
