@@ -62,6 +62,10 @@ class ChunkTask:
 MAX_RUNS = 10**9
 """Most replicates one command simulates (guards against typos such as --runs 1e15)."""
 
+SERIES_CHUNK_ROWS = 4_000_000
+"""Most daily-series rows a chunk holds when the chunk size is not given (about 100 MB in
+memory): a run that records series is cut into smaller chunks (which changes no number)."""
+
 MAX_CHUNKS = 1_000_000
 """Most chunks one run is cut into (each is a task and, in a folder, a file)."""
 
@@ -76,10 +80,12 @@ def plan_chunks(runs: int, chunk_size: int, first_replicate: int = 0) -> list[Ch
 
 
 def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: int = 1,
-                   chunk_size: int | None = None) -> int:
+                   chunk_size: int | None = None, series_rows: int = 0) -> int:
     """Check a run's settings (raising :class:`UserError`) and return the chunk size to use.
 
-    The default chunk size is :data:`CHUNK_SIZE`, smaller when that leaves workers idle.
+    The default chunk size is :data:`CHUNK_SIZE`, smaller when that leaves workers idle, or
+    when a replicate's ``series_rows`` (its rows of daily series) would give a chunk more
+    than :data:`SERIES_CHUNK_ROWS`.
     """
     runs = _whole(runs, "runs", minimum=1)
     _whole(seed, "seed", minimum=0)
@@ -94,7 +100,8 @@ def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: i
         raise UserError(f"workers must be at most {MAX_WORKERS} on this computer (4 per core; "
                         f"got {workers})")
     if chunk_size is None:
-        return min(CHUNK_SIZE, math.ceil(runs / workers))
+        bounded = SERIES_CHUNK_ROWS // series_rows if series_rows else CHUNK_SIZE
+        return max(1, min(CHUNK_SIZE, math.ceil(runs / workers), bounded))
     chunk_size = _whole(chunk_size, "chunk size", minimum=1)
     if math.ceil(runs / chunk_size) > MAX_CHUNKS:
         raise UserError(f"--chunk-size {chunk_size} cuts {runs:,} runs into more than "
@@ -211,7 +218,7 @@ class Tally:
 def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
              first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
              progress: bool = False, executor: Executor | None = None,
-             engine: Engine | None = None):
+             engine: Engine | None = None, series: Iterable[str] | str = ()):
     """Simulate ``runs`` replicates of ``scenario`` and return their :class:`Results`.
 
     Args:
@@ -225,6 +232,8 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
         executor: where chunks are simulated instead of ``workers`` local processes (e.g.
             :class:`~sim.experiment.dask_executor.DaskCluster`); changes no number.
         engine: what simulates one chunk (default :func:`default_engine`).
+        series: daily series to record for every replicate (``"trust,ceasefire"``, a list of
+            names, or ``"all"``; :mod:`sim.model.series`): ``Results.series``.
 
     Example:
         >>> results = simulate(load_scenario("istanbul-2025"), runs=1000)  # doctest: +SKIP
@@ -235,26 +244,56 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
     from sim.results.metadata import run_metadata
     from sim.results.results import Results
 
+    names = series_names(scenario, series)
     chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
-                                chunk_size=chunk_size)
-    frames, tally = [], Tally()
+                                chunk_size=chunk_size, series_rows=series_rows(scenario, names))
+    frames, series_frames, tally = [], [], Tally()
 
     def keep(task: ChunkTask, chunk) -> None:
         frames.append(chunk.replicates)
+        series_frames.append(chunk.series)
         tally.add(chunk.replicates, chunk.daily_sums)
 
     tasks = plan_chunks(runs, chunk_size, first_replicate)
-    work = partial(_simulate_task, engine or default_engine(), scenario, seed)
+    work = partial(_simulate_task, engine or default_engine(), scenario, seed, series=names)
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
-                            first_replicate=first_replicate, argv=None)
+                            first_replicate=first_replicate, argv=None, series=names)
     return Results(replicates=pd.concat(frames, ignore_index=True), daily=tally.daily(),
                    summary=tally.summary(scenario.stem), metadata=metadata,
-                   scenario=scenario.model_dump(mode="json"))
+                   scenario=scenario.model_dump(mode="json"),
+                   series=pd.concat(series_frames, ignore_index=True) if names else None)
 
 
-def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask):
+def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask,
+                   series: tuple[str, ...] = ()):
+    """One chunk; the engine is asked for series only when there are some (so that an engine
+    that records none, such as a test's, needs no ``series`` argument)."""
+    if series:
+        return engine(scenario, seed, task.first_replicate, task.count, series=series)
     return engine(scenario, seed, task.first_replicate, task.count)
+
+
+# -- daily series (sim.model.series) ---------------------------------------------------------
+
+
+def series_names(scenario, asked: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The variables ``asked`` names in ``scenario`` (none for ``()`` or None).
+
+    Raises:
+        UserError: a name that selects nothing (with did-you-mean).
+    """
+    if not asked:
+        return ()
+    from sim.model.series import choose_series
+
+    return choose_series(scenario, asked)
+
+
+def series_rows(scenario, names: tuple[str, ...]) -> int:
+    """Rows of daily series one replicate adds: variables × simulated days."""
+    calendar = scenario.calendar
+    return len(names) * (calendar.announcement_days + calendar.horizon_days)
 
 
 # -- streamed to a results folder -----------------------------------------------------------
