@@ -35,7 +35,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
@@ -296,6 +296,54 @@ def series_rows(scenario, names: tuple[str, ...]) -> int:
     return len(names) * (calendar.announcement_days + calendar.horizon_days)
 
 
+SERIES_PILOT_RUNS = 500
+"""Runs simulated to estimate the size of a run's ``series.parquet``."""
+
+
+@dataclass(frozen=True)
+class SeriesSize:
+    """The estimated size of a run's ``series.parquet`` (:func:`estimate_series`)."""
+
+    bytes: int
+    runs: int
+    variables: tuple[str, ...]
+    days: int
+
+    def __str__(self) -> str:
+        return (f"about {file_size(self.bytes)} for {self.runs:,} runs × "
+                f"{len(self.variables)} variables × {self.days} days")
+
+
+def estimate_series(scenario, series: Iterable[str] | str, runs: int,
+                    seed: int = DEFAULT_SEED, *, engine: Engine | None = None) -> SeriesSize:
+    """The size of ``series.parquet`` for ``runs`` replicates: the first
+    :data:`SERIES_PILOT_RUNS` of the run are simulated here and their series written in
+    memory as the file is, and the size is scaled to ``runs`` (the replicates are
+    independent draws, so the first few hundred compress like the rest; the tests hold the
+    estimate to within a factor 1.5 of the file).
+
+    Raises:
+        UserError: a series name that selects nothing.
+    """
+    from sim.results.folder import series_bytes
+
+    names = series_names(scenario, series)
+    calendar = scenario.calendar
+    days = calendar.announcement_days + calendar.horizon_days
+    pilot = min(runs, SERIES_PILOT_RUNS)
+    chunk = (engine or default_engine())(scenario, seed, 0, pilot, series=names)
+    return SeriesSize(math.ceil(series_bytes(chunk.series) * runs / pilot), runs, names, days)
+
+
+def file_size(size: float) -> str:
+    """Bytes in words a reader takes in at once: ``1.2 MB``, ``620 MB``, ``3.4 GB``."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    return f"{size:.0f} bytes"
+
+
 # -- streamed to a results folder -----------------------------------------------------------
 
 
@@ -316,8 +364,10 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                   first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
                   out: str | Path = "results", progress: bool = False,
                   argv: list[str] | None = None, executor: Executor | None = None,
-                  engine: Engine | None = None, hooks: RunHooks = NO_HOOKS):
-    """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``.
+                  engine: Engine | None = None, hooks: RunHooks = NO_HOOKS,
+                  series: Iterable[str] | str = ()):
+    """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``;
+    the daily ``series`` asked for go to ``series.parquet``, chunk by chunk.
 
     Every setting is checked before any folder is created. Returns the finished folder's
     :class:`Results` (``.path`` is the folder; rows are read on demand). ``hooks`` are called
@@ -330,10 +380,11 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
     from sim.results import folder as files
     from sim.results.metadata import run_metadata
 
+    names = series_names(scenario, series)
     chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
-                                chunk_size=chunk_size)
+                                chunk_size=chunk_size, series_rows=series_rows(scenario, names))
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
-                            first_replicate=first_replicate, argv=argv)
+                            first_replicate=first_replicate, argv=argv, series=names)
     with files.set_up(files.new_partial(out, scenario.stem, hooks.folder_name)) as partial_dir:
         hooks.setting_up()
         files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
@@ -346,11 +397,12 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
                seed: int | None = None, chunk_size: int | None = None, workers: int = 1,
                progress: bool = False, argv: list[str] | None = None,
                executor: Executor | None = None, engine: Engine | None = None,
-               hooks: RunHooks = NO_HOOKS):
+               hooks: RunHooks = NO_HOOKS, series: Iterable[str] | str | None = None):
     """Finish an interrupted :func:`run_to_folder`, computing only its missing chunks.
 
-    The scenario, seed, runs and chunk size are those recorded in the folder; any of them also
-    given here must match (a :class:`UserError` otherwise), as must ``scenario``.
+    The scenario, seed, runs, chunk size and daily series are those recorded in the folder;
+    any of them also given here must match (a :class:`UserError` otherwise), as must
+    ``scenario``.
     """
     from sim.results import folder as files
 
@@ -359,6 +411,7 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
     recorded = _recorded_scenario(partial_dir, metadata)
     _check_same(metadata, recorded, scenario=scenario, runs=runs, seed=seed,
                 chunk_size=chunk_size)
+    _check_same_series(metadata, recorded, series)
     check_settings(metadata["runs"], metadata["seed"], workers=workers,
                    chunk_size=metadata["chunk_size"])
     note_resumed(partial_dir, metadata, argv)
@@ -397,23 +450,35 @@ def _check_same(metadata: dict, recorded, **given) -> None:
         raise UserError("cannot resume: " + "; ".join(problems))
 
 
+def _check_same_series(metadata: dict, recorded, series: Iterable[str] | str | None) -> None:
+    """``--series`` given with ``--resume`` must name the variables the run started with."""
+    if series is None:
+        return
+    started = tuple(metadata.get("series", ()))
+    given = series_names(recorded, series)
+    if given != started:
+        raise UserError(f"cannot resume: --series selects {', '.join(given) or 'none'} but the "
+                        f"interrupted run records {', '.join(started) or 'none'}; resume "
+                        "without --series (its folder keeps the series it started with)")
+
+
 def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
               executor: Executor | None, progress: bool, engine: Engine | None,
               hooks: RunHooks):
     """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
     from sim.results.results import load_results
 
-    runs, seed = metadata["runs"], metadata["seed"]
+    runs, seed, series = metadata["runs"], metadata["seed"], tuple(metadata.get("series", ()))
     tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
     executor, engine = executor or local_executor(workers), engine or default_engine()
     how = {"workers": workers, "executor": executor, "progress": progress, "hooks": hooks}
     with interruptions_kept(partial_dir, "run"):
         if len(tasks) == 1:
-            chunks = _kept_in_memory(partial(_simulate_task, engine, scenario, seed), tasks,
-                                     **how)
+            chunks = _kept_in_memory(
+                partial(_simulate_task, engine, scenario, seed, series=series), tasks, **how)
         else:
-            chunks = _stored(partial_dir, engine, scenario, seed, tasks, **how)
-        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks)
+            chunks = _stored(partial_dir, engine, scenario, seed, series, tasks, **how)
+        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks, bool(series))
         final = finish_folder(partial_dir, hooks)
     return load_results(final)
 
@@ -422,43 +487,55 @@ def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
                     executor: Executor, progress: bool, hooks: RunHooks) -> list[tuple]:
     """Simulate a run of one chunk and keep it in memory: storing it in the ``.partial``
     folder would spare ``--resume`` only re-simulating it, which costs no more than writing
-    and reading it back. Returns ``[(replicates, daily_sums)]``."""
+    and reading it back. Returns ``[(replicates, daily_sums, series)]``."""
     kept = []
 
     def keep(task: ChunkTask, chunk) -> None:
-        kept.append((chunk.replicates, chunk.daily_sums))
+        kept.append((chunk.replicates, chunk.daily_sums, chunk.series))
         hooks.chunk_done(task.index)
 
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     return kept
 
 
-def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[ChunkTask], *,
-            workers: int, executor: Executor, progress: bool, hooks: RunHooks) -> Iterator:
-    """Simulate the chunks ``partial_dir`` lacks, storing each as it arrives; return the
-    stored chunks, read one at a time in plan order: ``(replicates, daily_sums)``."""
+def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, series: tuple[str, ...],
+            tasks: list[ChunkTask], *, workers: int, executor: Executor, progress: bool,
+            hooks: RunHooks) -> Iterator:
+    """Simulate the chunks ``partial_dir`` lacks, storing each (with its daily series) as it
+    arrives; return the stored chunks, read one at a time in plan order:
+    ``(replicates, daily_sums, series or None)``."""
     from sim.results import folder as files
 
+    simulate_one = partial(_simulate_task, engine, scenario, seed, series=series)
     if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
-        work, save = partial(_save_task, engine, scenario, seed, partial_dir.resolve()), None
+        work, save = partial(_save_task, simulate_one, partial_dir.resolve()), None
     else:  # the rows come back here (a cluster need not see this disk)
-        work = partial(_simulate_task, engine, scenario, seed)
+        work = simulate_one
 
         def save(task: ChunkTask, chunk) -> None:
-            files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
+            _write_chunk(partial_dir, task, chunk)
 
     run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
                       progress=progress, hooks=hooks)
-    return (files.read_chunk(partial_dir, task.index) for task in tasks)
+
+    def stored(task: ChunkTask) -> tuple:
+        replicates, daily_sums = files.read_chunk(partial_dir, task.index)
+        return (replicates, daily_sums,
+                files.read_chunk_series(partial_dir, task.index) if series else None)
+
+    return (stored(task) for task in tasks)
 
 
-def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
+def _save_task(simulate_one: Callable, partial_dir: Path, task: ChunkTask) -> int:
     """Simulate and store one chunk in the worker (local executors share this disk)."""
+    _write_chunk(partial_dir, task, simulate_one(task))
+    return task.count
+
+
+def _write_chunk(partial_dir: Path, task: ChunkTask, chunk) -> None:
     from sim.results import folder as files
 
-    chunk = engine(scenario, seed, task.first_replicate, task.count)
-    files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums)
-    return task.count
+    files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums, chunk.series)
 
 
 def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
@@ -484,19 +561,23 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
 
 
 def _assemble(partial_dir: Path, tasks: list[ChunkTask], chunks: Iterable[tuple], stem: str,
-              runs: int, hooks: RunHooks) -> None:
-    """Stream the chunks (``(replicates, daily_sums)`` in plan order) into the replicate
-    tables; write the summary and daily means."""
+              runs: int, hooks: RunHooks, with_series: bool = False) -> None:
+    """Stream the chunks (``(replicates, daily_sums, series)`` in plan order) into the
+    replicate tables and, ``with_series``, ``series.parquet``; write the summary and daily
+    means."""
     from sim.results import folder as files
 
     tally = Tally()
-    with files.ReplicateWriter(partial_dir, runs) as writer:
-        for task, (replicates, daily_sums) in zip(tasks, chunks, strict=True):
+    with files.ReplicateWriter(partial_dir, runs) as writer, \
+            (files.series_writer(partial_dir) if with_series else nullcontext()) as series_out:
+        for task, (replicates, daily_sums, series) in zip(tasks, chunks, strict=True):
             if len(replicates) != task.count or (
                     replicates["replicate"].iloc[0] != task.first_replicate):
                 raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "
                                    f"replicates {task.first_replicate}+{task.count}")
             writer.write(replicates)
+            if series_out is not None:
+                series_out.write(series)
             tally.add(replicates, daily_sums)
     hooks.assembling()
     files.write_summary(partial_dir, tally.summary(stem))
