@@ -248,7 +248,7 @@ def check_series_size(scenario, series: str, runs: int, seed: int, limit: int | 
                       machinery: Machinery, quiet: bool) -> None:
     """Print the estimated size of ``series.parquet``; refuse a run beyond ``--series-limit``
     before anything is written."""
-    from sim.experiment.run import estimate_series, file_size
+    from sim.experiment.series import estimate_series, file_size
 
     size = estimate_series(scenario, series, runs, seed, engine=machinery.engine)
     limit = SERIES_LIMIT if limit is None else limit

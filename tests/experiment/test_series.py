@@ -181,7 +181,7 @@ def test_the_estimate_is_printed_first_and_is_within_a_factor_1_5_of_the_file(tm
         assert line.startswith("series: about ") and f"for {int(runs):,} runs × " in line
         (folder,) = (tmp_path / out / "coalition-ceasefire-push").iterdir()
         real = (folder / "series.parquet").stat().st_size
-        from sim.experiment.run import estimate_series
+        from sim.experiment.series import estimate_series
 
         estimate = estimate_series(sim.load_scenario("coalition-ceasefire-push"), asked,
                                    int(runs), sim.DEFAULT_SEED).bytes

@@ -61,7 +61,7 @@ SERIES_COMMAND = "negsim run istanbul-2025 --series trust,ceasefire,violations"
 
 def _series(workdir: Path) -> Generated:
     """What ``negsim run --series`` prints first (its estimate) and the file it writes."""
-    from sim.experiment.run import file_size
+    from sim.experiment.series import file_size
 
     ran = negsim(SERIES_COMMAND, workdir, "--no-plots")
     printed = ran.stderr.splitlines()[0]
