@@ -251,9 +251,12 @@ def read_chunk(partial: Path, index: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _read_parquet(replicates_file), pd.read_parquet(daily_file)
 
 
-def read_chunk_series(partial: Path, index: int) -> pd.DataFrame:
-    """The daily series of stored chunk ``index`` (a run that asked for series)."""
-    return read_chunk_part(partial, index, "series")
+def read_chunk_series(partial: Path, index: int):
+    """The daily series of stored chunk ``index`` (a run that asked for series), as the
+    Arrow table :class:`ParquetStream` takes: its rows go to the file as they are."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(_chunk_part(partial, index, "series"))
 
 
 # -- single files --------------------------------------------------------------------------
@@ -391,12 +394,20 @@ class ParquetStream:
         self._pending: list = []
         self._pending_rows = 0
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def write(self, frame) -> None:
+        """Append a DataFrame, or an Arrow table read from a file this class wrote (a
+        chunk's part: converting it to pandas and back would only cost memory)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         schema = self._writer.schema if self._writer else None
-        table = pa.Table.from_pandas(frame, preserve_index=False, schema=schema)
+        if isinstance(frame, pa.Table):  # read back, it has int32 dictionary codes: the
+            # schema a DataFrame gives is the file's, whichever way its first rows came
+            empty = frame.slice(0, 0).to_pandas()
+            schema = schema or pa.Table.from_pandas(empty, preserve_index=False).schema
+            table = frame.cast(schema)
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False, schema=schema)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.file.file, table.schema)
         self._pending.append(table)
@@ -404,14 +415,18 @@ class ParquetStream:
         self._flush(self._row_group_rows)
 
     def _flush(self, min_rows: int) -> None:
+        """Write the pending rows' whole row groups (all of them when ``min_rows`` is 1),
+        each made contiguous on its own, so that at most one row group is copied at a time."""
         import pyarrow as pa
 
         if self._pending_rows < min_rows or not self._pending:
             return
         size = self._row_group_rows
-        table = pa.concat_tables(self._pending).combine_chunks()
+        table = pa.concat_tables(self._pending)
         whole = len(table) if min_rows <= 1 else len(table) // size * size
-        self._writer.write_table(table.slice(0, whole), row_group_size=size)
+        for start in range(0, whole, size):
+            group = table.slice(start, min(size, whole - start)).combine_chunks()
+            self._writer.write_table(group, row_group_size=size)
         rest = table.slice(whole)
         self._pending, self._pending_rows = ([rest] if len(rest) else []), len(rest)
 
