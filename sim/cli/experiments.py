@@ -33,6 +33,8 @@ from sim.cli.options import (
     Resume,
     Runs,
     Seed,
+    Series,
+    SeriesLimit,
     Workers,
     seed_or_default,
     workers_for,
@@ -45,6 +47,9 @@ PROGRESS_MIN_RUNS = 50_000
 
 DEFAULT_RUNS = 10_000
 """Replicates per scenario when ``--runs`` is not given: shares to within about ±1 point."""
+
+SERIES_LIMIT = 500 * 10**6
+"""``--series-limit`` when not given: the largest ``series.parquet`` a run writes (bytes)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,8 @@ def machinery_of(ctx: typer.Context) -> Machinery:
     return ctx.find_object(Machinery) or Machinery()
 
 
-@app.command(epilog="Example: negsim run istanbul-2025 --runs 100000 --workers 2")
+@app.command(epilog="Example: negsim run istanbul-2025 --runs 100000 --workers 2\n\n"
+                   "Example: negsim run istanbul-2025 --series trust,ceasefire,violations")
 def run(
     ctx: typer.Context,
     scenario: OptionalScenario = None,
@@ -88,11 +94,14 @@ def run(
     quiet: Quiet = False,
     no_plots: NoPlots = False,
     dask: Dask = None,
+    series: Series = None,
+    series_limit: SeriesLimit = None,
 ) -> None:
     """Simulate a scenario many times; print outcome shares with 95% intervals; save them.
 
     --runs defaults to 10,000. The results folder holds metadata.json, scenario.yaml,
-    summary.json/.csv, replicates.parquet (.csv up to 100,000 runs) and daily.csv.
+    summary.json/.csv, replicates.parquet (.csv up to 100,000 runs) and daily.csv; with
+    --series, series.parquet too (its estimated size is printed first).
     """
     with reported_errors():
         from sim.cli.tables import print_results
@@ -105,21 +114,24 @@ def run(
             refuse_with_resume({"--out": out, "--set": None if scenario else overrides})
             given = load_scenario_arg(scenario, overrides) if scenario else None
             workers = workers_for(workers, runs)
+            refuse_with_resume({"--series-limit": series_limit})
             results = experiment.resume_run(
                 resume, scenario=given, runs=runs, seed=seed, chunk_size=chunk_size,
                 workers=workers, progress=show_progress, argv=argv,
                 executor=machinery.executor(workers, dask), engine=machinery.engine,
-                hooks=machinery.hooks)
+                hooks=machinery.hooks, series=series)
         else:
             runs, seed = DEFAULT_RUNS if runs is None else runs, seed_or_default(seed)
             workers = workers_for(workers, runs)
             experiment.check_settings(runs, seed, workers=workers, chunk_size=chunk_size)
             loaded = load_scenario_arg(scenario, overrides)
+            if series:
+                check_series_size(loaded, series, runs, seed, series_limit, machinery, quiet)
             results = experiment.run_to_folder(
                 loaded, runs, seed, workers=workers, chunk_size=chunk_size,
                 out=out or "results", progress=show_progress and runs >= PROGRESS_MIN_RUNS,
                 argv=argv, executor=machinery.executor(workers, dask),
-                engine=machinery.engine, hooks=machinery.hooks)
+                engine=machinery.engine, hooks=machinery.hooks, series=series or ())
         draw_figures(results.path, no_plots)
         print_results(results, quiet)
 
@@ -230,6 +242,21 @@ def sweep(
                                           hooks=machinery.hooks)
         draw_figures(result.path, no_plots)
         print_sweep(result, quiet)
+
+
+def check_series_size(scenario, series: str, runs: int, seed: int, limit: int | None,
+                      machinery: Machinery, quiet: bool) -> None:
+    """Print the estimated size of ``series.parquet``; refuse a run beyond ``--series-limit``
+    before anything is written."""
+    from sim.experiment.series import estimate_series, file_size
+
+    size = estimate_series(scenario, series, runs, seed, engine=machinery.engine)
+    limit = SERIES_LIMIT if limit is None else limit
+    if size.bytes > limit:
+        raise UserError(f"series: {size}, beyond --series-limit {file_size(limit)}: ask for "
+                        "fewer variables or runs, or raise --series-limit")
+    if not quiet:
+        typer.echo(f"series: {size} ({', '.join(size.variables)})", err=True)
 
 
 def draw_figures(folder: Path, skip: bool) -> None:

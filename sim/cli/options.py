@@ -9,6 +9,7 @@ its kind (:mod:`sim.cli.paths`) as the command line is parsed. Only Typer is imp
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +49,20 @@ def parse_count(text: str) -> int:
     if value < 1:
         raise typer.BadParameter(f"must be at least 1 (got {value})")
     return value
+
+
+SIZE_UNITS = {"": 10**6, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9,
+              "tb": 10**12}
+SIZE = re.compile(r"\s*(\d[\d,]*(?:\.\d+)?)\s*([a-z]*)\s*")
+
+
+def parse_size(text: str) -> int:
+    """``--series-limit``: a size such as ``500MB``, ``2 GB`` or ``800kB`` (a bare number is
+    megabytes), in bytes."""
+    match = SIZE.fullmatch(text.lower())
+    if match is None or match[2] not in SIZE_UNITS:
+        raise typer.BadParameter(f"must be a size such as 500MB or 2GB (got {text!r})")
+    return round(float(match[1].replace(",", "")) * SIZE_UNITS[match[2]])
 
 
 SCENARIO_HELP = "A shipped scenario by name (e.g. istanbul-2025) or the path to a YAML file."
@@ -94,6 +109,17 @@ Dask = Annotated[str | None, typer.Option(
     help="Simulate on the Dask cluster whose scheduler is at ADDRESS (e.g. "
          "tcp://10.0.0.5:8786) instead of local processes; the numbers are the same.",
     show_default=False)]
+Series = Annotated[str | None, typer.Option(
+    "--series", metavar="NAMES",
+    help="Also record each replicate's daily series in series.parquet (replicate, day, "
+         "variable, value): comma-separated variables such as trust.ukraine.russia, or "
+         "families: trust, ceasefire, violations, agreed, level, zone_open, exchanged_share, "
+         "announced; 'all' for every one (docs/experiments.md).",
+    show_default=False)]
+SeriesLimit = Annotated[int | None, typer.Option(
+    "--series-limit", metavar="SIZE", parser=parse_size,
+    help="Refuse a run whose series.parquet is estimated larger than SIZE (e.g. 2GB).",
+    show_default="500MB")]
 Quiet = Annotated[bool, typer.Option(
     "--quiet", "-q", help="Print only where the results were written.")]
 NoPlots = Annotated[bool, typer.Option(

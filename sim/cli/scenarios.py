@@ -104,20 +104,21 @@ def _short(place: str) -> str:
 
 @app.command("list", epilog="Example: negsim list")
 def list_scenarios() -> None:
-    """The scenarios and sweep files: shipped with negsim, and your own in ./scenarios/.
+    """The scenarios, sweep files and robust files: shipped with negsim, and your own.
 
-    Yours are the files in scenarios/ (and scenarios/sweeps/) of the folder you run negsim
-    from; a name is looked up there first, then among the shipped ones.
+    Yours are the files in scenarios/ (and scenarios/sweeps/, scenarios/robust/) of the folder
+    you run negsim from; a name is looked up there first, then among the shipped ones.
     """
     from rich.console import Console
 
-    from sim.scenario.library import scenario_catalogue, sweep_catalogue
+    from sim.scenario.library import robust_catalogue, scenario_catalogue, sweep_catalogue
 
     console = Console(highlight=False)
     for what, command, entries, folder in (
             ("Scenarios", "run", scenario_catalogue(), "scenarios"),
-            ("Sweeps", "sweep", sweep_catalogue(), "scenarios/sweeps")):
-        if command == "sweep":
+            ("Sweeps", "sweep", sweep_catalogue(), "scenarios/sweeps"),
+            ("Robust files", "robust", robust_catalogue(), "scenarios/robust")):
+        if command != "run":
             console.print()
         console.print(_catalogue_table(f"{what} (negsim {command} NAME)", entries,
                                        f"./{folder}"))

@@ -84,25 +84,17 @@ def load_robust(path: str | os.PathLike) -> Robust:
     return _checked(spec, tree, path.read_text(encoding="utf-8"), str(path), _stem(path), base)
 
 
-def shipped_robust() -> dict[str, Path]:
-    """The robust files that come with negsim (``scenarios/robust/``), by name."""
-    import importlib.resources
-
-    folder = Path(str(importlib.resources.files("sim.scenarios"))) / "robust"
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-
-
 def resolve_robust(path_or_name: str | os.PathLike) -> Path:
     """A robust file given as a path, or as the name of one in ``scenarios/robust/`` of the
     current folder or shipped with negsim."""
+    from sim.scenario.loader import local_robust, shipped_robust
     from sim.scenario.problems import did_you_mean
 
     given = Path(path_or_name)
     if given.is_file():
         return given
     if len(given.parts) == 1:
-        local = Path("scenarios") / "robust" / f"{_stem(given)}.yaml"
-        found = local if local.is_file() else shipped_robust().get(_stem(given))
+        found = local_robust().get(_stem(given)) or shipped_robust().get(_stem(given))
         if found is not None:
             return found
     shipped = list(shipped_robust())

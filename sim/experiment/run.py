@@ -35,7 +35,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
@@ -62,6 +62,10 @@ class ChunkTask:
 MAX_RUNS = 10**9
 """Most replicates one command simulates (guards against typos such as --runs 1e15)."""
 
+SERIES_CHUNK_ROWS = 4_000_000
+"""Most daily-series rows a chunk holds when the chunk size is not given (about 100 MB in
+memory): a run that records series is cut into smaller chunks (which changes no number)."""
+
 MAX_CHUNKS = 1_000_000
 """Most chunks one run is cut into (each is a task and, in a folder, a file)."""
 
@@ -76,10 +80,12 @@ def plan_chunks(runs: int, chunk_size: int, first_replicate: int = 0) -> list[Ch
 
 
 def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: int = 1,
-                   chunk_size: int | None = None) -> int:
+                   chunk_size: int | None = None, series_rows: int = 0) -> int:
     """Check a run's settings (raising :class:`UserError`) and return the chunk size to use.
 
-    The default chunk size is :data:`CHUNK_SIZE`, smaller when that leaves workers idle.
+    The default chunk size is :data:`CHUNK_SIZE`, smaller when that leaves workers idle, or
+    when a replicate's ``series_rows`` (its rows of daily series) would give a chunk more
+    than :data:`SERIES_CHUNK_ROWS`.
     """
     runs = _whole(runs, "runs", minimum=1)
     _whole(seed, "seed", minimum=0)
@@ -94,7 +100,8 @@ def check_settings(runs: int, seed: int, *, first_replicate: int = 0, workers: i
         raise UserError(f"workers must be at most {MAX_WORKERS} on this computer (4 per core; "
                         f"got {workers})")
     if chunk_size is None:
-        return min(CHUNK_SIZE, math.ceil(runs / workers))
+        bounded = SERIES_CHUNK_ROWS // series_rows if series_rows else CHUNK_SIZE
+        return max(1, min(CHUNK_SIZE, math.ceil(runs / workers), bounded))
     chunk_size = _whole(chunk_size, "chunk size", minimum=1)
     if math.ceil(runs / chunk_size) > MAX_CHUNKS:
         raise UserError(f"--chunk-size {chunk_size} cuts {runs:,} runs into more than "
@@ -226,7 +233,7 @@ class Tally:
 def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
              first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
              progress: bool = False, executor: Executor | None = None,
-             engine: Engine | None = None):
+             engine: Engine | None = None, series: Iterable[str] | str = ()):
     """Simulate ``runs`` replicates of ``scenario`` and return their :class:`Results`.
 
     Args:
@@ -240,6 +247,8 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
         executor: where chunks are simulated instead of ``workers`` local processes (e.g.
             :class:`~sim.experiment.dask_executor.DaskCluster`); changes no number.
         engine: what simulates one chunk (default :func:`default_engine`).
+        series: daily series to record for every replicate (``"trust,ceasefire"``, a list of
+            names, or ``"all"``; :mod:`sim.model.series`): ``Results.series``.
 
     Example:
         >>> results = simulate(load_scenario("istanbul-2025"), runs=1000)  # doctest: +SKIP
@@ -250,26 +259,56 @@ def simulate(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
     from sim.results.metadata import run_metadata
     from sim.results.results import Results
 
+    names = series_names(scenario, series)
     chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
-                                chunk_size=chunk_size)
-    frames, tally = [], Tally()
+                                chunk_size=chunk_size, series_rows=series_rows(scenario, names))
+    frames, series_frames, tally = [], [], Tally()
 
     def keep(task: ChunkTask, chunk) -> None:
         frames.append(chunk.replicates)
+        series_frames.append(chunk.series)
         tally.add(chunk.replicates, chunk.daily_sums, chunk.range_sums)
 
     tasks = plan_chunks(runs, chunk_size, first_replicate)
-    work = partial(_simulate_task, engine or default_engine(), scenario, seed)
+    work = partial(_simulate_task, engine or default_engine(), scenario, seed, series=names)
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
-                            first_replicate=first_replicate, argv=None)
+                            first_replicate=first_replicate, argv=None, series=names)
     return Results(replicates=pd.concat(frames, ignore_index=True), daily=tally.daily(),
                    summary=tally.summary(scenario.stem), metadata=metadata,
-                   scenario=scenario.model_dump(mode="json"), ranges=tally.ranges())
+                   scenario=scenario.model_dump(mode="json"), ranges=tally.ranges(),
+                   series=pd.concat(series_frames, ignore_index=True) if names else None)
 
 
-def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask):
+def _simulate_task(engine: Callable, scenario, seed: int, task: ChunkTask,
+                   series: tuple[str, ...] = ()):
+    """One chunk; the engine is asked for series only when there are some (so that an engine
+    that records none, such as a test's, needs no ``series`` argument)."""
+    if series:
+        return engine(scenario, seed, task.first_replicate, task.count, series=series)
     return engine(scenario, seed, task.first_replicate, task.count)
+
+
+# -- daily series (sim.model.series; their size: sim.experiment.series) -----------------------
+
+
+def series_names(scenario, asked: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The variables ``asked`` names in ``scenario`` (none for ``()`` or None).
+
+    Raises:
+        UserError: a name that selects nothing (with did-you-mean).
+    """
+    if not asked:
+        return ()
+    from sim.model.series import choose_series
+
+    return choose_series(scenario, asked)
+
+
+def series_rows(scenario, names: tuple[str, ...]) -> int:
+    """Rows of daily series one replicate adds: variables × simulated days."""
+    calendar = scenario.calendar
+    return len(names) * (calendar.announcement_days + calendar.horizon_days)
 
 
 # -- streamed to a results folder -----------------------------------------------------------
@@ -292,8 +331,10 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
                   first_replicate: int = 0, workers: int = 1, chunk_size: int | None = None,
                   out: str | Path = "results", progress: bool = False,
                   argv: list[str] | None = None, executor: Executor | None = None,
-                  engine: Engine | None = None, hooks: RunHooks = NO_HOOKS):
-    """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``.
+                  engine: Engine | None = None, hooks: RunHooks = NO_HOOKS,
+                  series: Iterable[str] | str = ()):
+    """Simulate like :func:`simulate`, streaming to ``<out>/<scenario.stem>/<stamp>-<hex>/``;
+    the daily ``series`` asked for go to ``series.parquet``, chunk by chunk.
 
     Every setting is checked before any folder is created. Returns the finished folder's
     :class:`Results` (``.path`` is the folder; rows are read on demand). ``hooks`` are called
@@ -306,10 +347,11 @@ def run_to_folder(scenario, runs: int = 10_000, seed: int = DEFAULT_SEED, *,
     from sim.results import folder as files
     from sim.results.metadata import run_metadata
 
+    names = series_names(scenario, series)
     chunk_size = check_settings(runs, seed, first_replicate=first_replicate, workers=workers,
-                                chunk_size=chunk_size)
+                                chunk_size=chunk_size, series_rows=series_rows(scenario, names))
     metadata = run_metadata(scenario, seed=seed, runs=runs, chunk_size=chunk_size,
-                            first_replicate=first_replicate, argv=argv)
+                            first_replicate=first_replicate, argv=argv, series=names)
     with files.set_up(files.new_partial(out, scenario.stem, hooks.folder_name)) as partial_dir:
         hooks.setting_up()
         files.write_scenario(partial_dir, scenario.model_dump(mode="json"))
@@ -322,11 +364,12 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
                seed: int | None = None, chunk_size: int | None = None, workers: int = 1,
                progress: bool = False, argv: list[str] | None = None,
                executor: Executor | None = None, engine: Engine | None = None,
-               hooks: RunHooks = NO_HOOKS):
+               hooks: RunHooks = NO_HOOKS, series: Iterable[str] | str | None = None):
     """Finish an interrupted :func:`run_to_folder`, computing only its missing chunks.
 
-    The scenario, seed, runs and chunk size are those recorded in the folder; any of them also
-    given here must match (a :class:`UserError` otherwise), as must ``scenario``.
+    The scenario, seed, runs, chunk size and daily series are those recorded in the folder;
+    any of them also given here must match (a :class:`UserError` otherwise), as must
+    ``scenario``.
     """
     from sim.results import folder as files
 
@@ -335,6 +378,7 @@ def resume_run(partial_dir: str | Path, *, scenario=None, runs: int | None = Non
     recorded = _recorded_scenario(partial_dir, metadata)
     _check_same(metadata, recorded, scenario=scenario, runs=runs, seed=seed,
                 chunk_size=chunk_size)
+    _check_same_series(metadata, recorded, series)
     check_settings(metadata["runs"], metadata["seed"], workers=workers,
                    chunk_size=metadata["chunk_size"])
     note_resumed(partial_dir, metadata, argv)
@@ -373,23 +417,35 @@ def _check_same(metadata: dict, recorded, **given) -> None:
         raise UserError("cannot resume: " + "; ".join(problems))
 
 
+def _check_same_series(metadata: dict, recorded, series: Iterable[str] | str | None) -> None:
+    """``--series`` given with ``--resume`` must name the variables the run started with."""
+    if series is None:
+        return
+    started = tuple(metadata.get("series", ()))
+    given = series_names(recorded, series)
+    if given != started:
+        raise UserError(f"cannot resume: --series selects {', '.join(given) or 'none'} but the "
+                        f"interrupted run records {', '.join(started) or 'none'}; resume "
+                        "without --series (its folder keeps the series it started with)")
+
+
 def _complete(partial_dir: Path, scenario, metadata: dict, *, workers: int,
               executor: Executor | None, progress: bool, engine: Engine | None,
               hooks: RunHooks):
     """Simulate the chunks ``partial_dir`` lacks, assemble the folder and rename it."""
     from sim.results.results import load_results
 
-    runs, seed = metadata["runs"], metadata["seed"]
+    runs, seed, series = metadata["runs"], metadata["seed"], tuple(metadata.get("series", ()))
     tasks = plan_chunks(runs, metadata["chunk_size"], metadata["first_replicate"])
     executor, engine = executor or local_executor(workers), engine or default_engine()
     how = {"workers": workers, "executor": executor, "progress": progress, "hooks": hooks}
     with interruptions_kept(partial_dir, "run"):
         if len(tasks) == 1:
-            chunks = _kept_in_memory(partial(_simulate_task, engine, scenario, seed), tasks,
-                                     **how)
+            chunks = _kept_in_memory(
+                partial(_simulate_task, engine, scenario, seed, series=series), tasks, **how)
         else:
-            chunks = _stored(partial_dir, engine, scenario, seed, tasks, **how)
-        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks)
+            chunks = _stored(partial_dir, engine, scenario, seed, series, tasks, **how)
+        _assemble(partial_dir, tasks, chunks, scenario.stem, runs, hooks, bool(series))
         final = finish_folder(partial_dir, hooks)
     return load_results(final)
 
@@ -398,47 +454,56 @@ def _kept_in_memory(work: Callable, tasks: list[ChunkTask], *, workers: int,
                     executor: Executor, progress: bool, hooks: RunHooks) -> list[tuple]:
     """Simulate a run of one chunk and keep it in memory: storing it in the ``.partial``
     folder would spare ``--resume`` only re-simulating it, which costs no more than writing
-    and reading it back. Returns ``[(replicates, daily_sums, range_sums)]``."""
+    and reading it back. Returns ``[(replicates, daily_sums, range_sums, series)]``."""
     kept = []
 
     def keep(task: ChunkTask, chunk) -> None:
-        kept.append((chunk.replicates, chunk.daily_sums, chunk.range_sums))
+        kept.append((chunk.replicates, chunk.daily_sums, chunk.range_sums, chunk.series))
         hooks.chunk_done(task.index)
 
     run_chunks(work, tasks, keep, workers=workers, executor=executor, progress=progress)
     return kept
 
 
-def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, tasks: list[ChunkTask], *,
-            workers: int, executor: Executor, progress: bool, hooks: RunHooks) -> Iterator:
-    """Simulate the chunks ``partial_dir`` lacks, storing each as it arrives; return the
-    stored chunks, read one at a time in plan order: ``(replicates, daily_sums,
-    range_sums)``."""
+def _stored(partial_dir: Path, engine: Engine, scenario, seed: int, series: tuple[str, ...],
+            tasks: list[ChunkTask], *, workers: int, executor: Executor, progress: bool,
+            hooks: RunHooks) -> Iterator:
+    """Simulate the chunks ``partial_dir`` lacks, storing each (with its range sums and daily
+    series) as it arrives; return the stored chunks, read one at a time in plan order:
+    ``(replicates, daily_sums, range_sums or None, series or None)``."""
     from sim.results import folder as files
 
+    simulate_one = partial(_simulate_task, engine, scenario, seed, series=series)
     if getattr(executor, "shared_disk", False):  # workers write their chunks: less traffic
-        work, save = partial(_save_task, engine, scenario, seed, partial_dir.resolve()), None
+        work, save = partial(_save_task, simulate_one, partial_dir.resolve()), None
     else:  # the rows come back here (a cluster need not see this disk)
-        work = partial(_simulate_task, engine, scenario, seed)
+        work = simulate_one
 
         def save(task: ChunkTask, chunk) -> None:
-            files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums,
-                              chunk.range_sums)
+            _write_chunk(partial_dir, task, chunk)
 
     run_stored_chunks(partial_dir, work, tasks, save, workers=workers, executor=executor,
                       progress=progress, hooks=hooks)
-    return ((*files.read_chunk(partial_dir, task.index),
-             files.read_chunk_ranges(partial_dir, task.index)) for task in tasks)
+
+    def stored(task: ChunkTask) -> tuple:
+        replicates, daily_sums = files.read_chunk(partial_dir, task.index)
+        return (replicates, daily_sums, files.read_chunk_ranges(partial_dir, task.index),
+                files.read_chunk_series(partial_dir, task.index) if series else None)
+
+    return (stored(task) for task in tasks)
 
 
-def _save_task(engine: Callable, scenario, seed: int, partial_dir: Path, task: ChunkTask) -> int:
+def _save_task(simulate_one: Callable, partial_dir: Path, task: ChunkTask) -> int:
     """Simulate and store one chunk in the worker (local executors share this disk)."""
+    _write_chunk(partial_dir, task, simulate_one(task))
+    return task.count
+
+
+def _write_chunk(partial_dir: Path, task: ChunkTask, chunk) -> None:
     from sim.results import folder as files
 
-    chunk = engine(scenario, seed, task.first_replicate, task.count)
     files.write_chunk(partial_dir, task.index, chunk.replicates, chunk.daily_sums,
-                      chunk.range_sums)
-    return task.count
+                      chunk.range_sums, chunk.series)
 
 
 def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
@@ -464,20 +529,24 @@ def run_stored_chunks(partial_dir: Path, fn: Callable, tasks: Sequence,
 
 
 def _assemble(partial_dir: Path, tasks: list[ChunkTask], chunks: Iterable[tuple], stem: str,
-              runs: int, hooks: RunHooks) -> None:
-    """Stream the chunks (``(replicates, daily_sums, range_sums)`` in plan order) into the
-    replicate tables; write the summary, the daily means and the ranges (when every chunk
-    recorded them)."""
+              runs: int, hooks: RunHooks, with_series: bool = False) -> None:
+    """Stream the chunks (``(replicates, daily_sums, range_sums, series)`` in plan order) into
+    the replicate tables and, ``with_series``, ``series.parquet``; write the summary, the daily
+    means and the ranges (when every chunk recorded them)."""
     from sim.results import folder as files
 
     tally = Tally()
-    with files.ReplicateWriter(partial_dir, runs) as writer:
-        for task, (replicates, daily_sums, range_sums) in zip(tasks, chunks, strict=True):
+    with files.ReplicateWriter(partial_dir, runs) as writer, \
+            (files.series_writer(partial_dir) if with_series else nullcontext()) as series_out:
+        for task, (replicates, daily_sums, range_sums, series) in zip(tasks, chunks,
+                                                                      strict=True):
             if len(replicates) != task.count or (
                     replicates["replicate"].iloc[0] != task.first_replicate):
                 raise RuntimeError(f"{partial_dir}: chunk {task.index} does not hold "
                                    f"replicates {task.first_replicate}+{task.count}")
             writer.write(replicates)
+            if series_out is not None:
+                series_out.write(series)
             tally.add(replicates, daily_sums, range_sums)
     hooks.assembling()
     files.write_summary(partial_dir, tally.summary(stem))

@@ -37,6 +37,7 @@ from sim.model.outcomes import (
     trust_histogram,
 )
 from sim.model.ranges import RangeTally, grid_index, mandate_index
+from sim.model.series import DailySeries
 
 AGENT_CLASSES = {"party": Party, "mediator": Mediator, "guarantor": Guarantor}
 REASON = {name: code for code, name in enumerate(REASONS)}
@@ -573,10 +574,19 @@ class NegotiationModel(mesa.Model):
 
 def simulate_chunk(scenario, seed: int, first_replicate: int, count: int,
                    varying: Mapping[str, np.ndarray] | None = None,
-                   replicate_ids: np.ndarray | None = None) -> Chunk:
+                   replicate_ids: np.ndarray | None = None, series: tuple[str, ...] = ()) -> Chunk:
     """Simulate replicates ``first_replicate … first_replicate + count − 1`` of a scenario
-    (or the explicit ``replicate_ids``, with per-replicate parameters ``varying``)."""
+    (or the explicit ``replicate_ids``, with per-replicate parameters ``varying``), recording
+    the daily ``series`` variables (:mod:`sim.model.series`) only if some are named."""
     model = NegotiationModel(scenario, seed=seed, first_replicate=first_replicate,
                              replicates=count, varying=varying, replicate_ids=replicate_ids)
-    model.run()
-    return Chunk(first_replicate, count, model.outcomes(), model.daily_sums(), model.range_sums())
+    if not series:
+        model.run()
+        return Chunk(first_replicate, count, model.outcomes(), model.daily_sums(),
+                     model.range_sums())
+    recorder = DailySeries(model, series)
+    while model.running:
+        model.step()
+        recorder.record(model)
+    return Chunk(first_replicate, count, model.outcomes(), model.daily_sums(),
+                 model.range_sums(), recorder.table(model.replicate_index))

@@ -165,6 +165,8 @@ class Chunk:
         range_sums: one row per session and issue: the parties' acceptable ranges and the
             proposals as int64 sums (:mod:`sim.model.ranges`); None from an engine that does
             not record them (the run then has no ``ranges.csv``).
+        series: the daily series asked for (``replicate, day, variable, value``, see
+            :mod:`sim.model.series`), or None when none were.
     """
 
     first_replicate: int
@@ -172,6 +174,7 @@ class Chunk:
     replicates: pd.DataFrame
     daily_sums: pd.DataFrame
     range_sums: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
 
 
 def add_daily_sums(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ Layout (the contract of issue 2)::
         replicates.csv      the same rows, only for runs <= CSV_MAX_ROWS (for spreadsheets)
         daily.csv           one row per day: shares and means over replicates
         ranges.csv          per session, issue and party: acceptable ranges; proposals
+        series.parquet      only if asked: replicate, day, variable, value (long format)
 
 A run is built in the sibling folder ``<...>.partial``, which also holds ``chunks/`` (one pair
 of Parquet files per finished chunk, each written atomically) so that ``--resume`` can carry
@@ -210,11 +211,14 @@ def _chunk_files(partial: Path, index: int) -> tuple[Path, Path]:
 
 
 def write_chunk(partial: Path, index: int, replicates: pd.DataFrame,
-                daily_sums: pd.DataFrame, range_sums: pd.DataFrame | None = None) -> None:
-    """Store chunk ``index`` (and its range sums, when the engine gave them); the replicate
-    file is written last and marks it finished."""
+                daily_sums: pd.DataFrame, range_sums: pd.DataFrame | None = None,
+                series: pd.DataFrame | None = None) -> None:
+    """Store chunk ``index`` (and its range sums, when the engine gave them, and its daily
+    series, if any); the replicate file is written last and marks it finished."""
     ranges = {} if range_sums is None else {"ranges": range_sums}
-    write_chunk_parts(partial, index, {"daily": daily_sums, **ranges, "": replicates})
+    series_part = {} if series is None else {"series": series}
+    write_chunk_parts(partial, index, {"daily": daily_sums, **ranges, **series_part,
+                                       "": replicates})
 
 
 def write_chunk_parts(partial: Path, index: int, parts: dict[str, pd.DataFrame]) -> None:
@@ -256,6 +260,12 @@ def read_chunk_ranges(partial: Path, index: int) -> pd.DataFrame | None:
     version of negsim that did not record them, or by an engine that does not)."""
     path = _chunk_part(partial, index, "ranges")
     return pd.read_parquet(path) if path.is_file() else None
+def read_chunk_series(partial: Path, index: int):
+    """The daily series of stored chunk ``index`` (a run that asked for series), as the
+    Arrow table :class:`ParquetStream` takes: its rows go to the file as they are."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(_chunk_part(partial, index, "series"))
 
 
 # -- single files --------------------------------------------------------------------------
@@ -408,63 +418,105 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return frame
 
 
-# -- the replicate table, streamed ---------------------------------------------------------
+# -- tables streamed into one Parquet file ------------------------------------------------
 
 
-class ReplicateWriter:
-    """Streams replicate tables, in replicate order, into ``replicates.parquet`` (and
-    ``replicates.csv`` when the run has at most :data:`CSV_MAX_ROWS` rows).
+class ParquetStream:
+    """Tables appended in order into one Parquet file (atomically, on :meth:`close`).
 
-    Rows are regrouped into row groups of :data:`ROW_GROUP_ROWS`, so the bytes written do not
-    depend on how the run was chunked. Both files appear (atomically) on :meth:`close`.
+    Rows are regrouped into row groups of ``row_group_rows``, so the bytes written do not
+    depend on how the rows arrived (how the run was chunked).
     """
 
-    def __init__(self, folder: Path, runs: int):
-        self._parquet = AtomicFile(folder / "replicates.parquet", "wb")
-        self._csv = AtomicFile(folder / "replicates.csv") if runs <= CSV_MAX_ROWS else None
+    def __init__(self, path: Path, row_group_rows: int):
+        self.file = AtomicFile(path, "wb")
+        self._row_group_rows = row_group_rows
         self._writer = None
         self._pending: list = []
         self._pending_rows = 0
 
-    def write(self, replicates: pd.DataFrame) -> None:
+    def write(self, frame) -> None:
+        """Append a DataFrame, or an Arrow table read from a file this class wrote (a
+        chunk's part: converting it to pandas and back would only cost memory)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         schema = self._writer.schema if self._writer else None
-        table = pa.Table.from_pandas(replicates, preserve_index=False, schema=schema)
+        if isinstance(frame, pa.Table):  # read back, it has int32 dictionary codes: the
+            # schema a DataFrame gives is the file's, whichever way its first rows came
+            empty = frame.slice(0, 0).to_pandas()
+            schema = schema or pa.Table.from_pandas(empty, preserve_index=False).schema
+            table = frame.cast(schema)
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False, schema=schema)
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self._parquet.file, table.schema)
+            self._writer = pq.ParquetWriter(self.file.file, table.schema)
         self._pending.append(table)
         self._pending_rows += len(table)
-        self._flush(ROW_GROUP_ROWS)
-        if self._csv is not None:
-            header = self._csv.file.tell() == 0
-            replicates.to_csv(self._csv.file, index=False, header=header, lineterminator="\n")
+        self._flush(self._row_group_rows)
 
     def _flush(self, min_rows: int) -> None:
+        """Write the pending rows' whole row groups (all of them when ``min_rows`` is 1),
+        each made contiguous on its own, so that at most one row group is copied at a time."""
         import pyarrow as pa
 
         if self._pending_rows < min_rows or not self._pending:
             return
-        table = pa.concat_tables(self._pending).combine_chunks()
-        whole = len(table) if min_rows <= 1 else len(table) // ROW_GROUP_ROWS * ROW_GROUP_ROWS
-        self._writer.write_table(table.slice(0, whole), row_group_size=ROW_GROUP_ROWS)
+        size = self._row_group_rows
+        table = pa.concat_tables(self._pending)
+        whole = len(table) if min_rows <= 1 else len(table) // size * size
+        for start in range(0, whole, size):
+            group = table.slice(start, min(size, whole - start)).combine_chunks()
+            self._writer.write_table(group, row_group_size=size)
         rest = table.slice(whole)
         self._pending, self._pending_rows = ([rest] if len(rest) else []), len(rest)
 
     def close(self) -> None:
-        """Write the last rows and move both files into place."""
+        """Write the last rows and move the file into place."""
         self._flush(1)
         self._writer.close()
-        for file in (self._parquet, self._csv):
-            if file is not None:
-                file.commit()
+        self.file.commit()
+
+    def discard(self) -> None:
+        self.file.discard()
+
+    def __enter__(self) -> ParquetStream:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+class ReplicateWriter:
+    """Streams replicate tables, in replicate order, into ``replicates.parquet`` (row groups
+    of :data:`ROW_GROUP_ROWS`) and ``replicates.csv`` when the run has at most
+    :data:`CSV_MAX_ROWS` rows. Both files appear (atomically) on :meth:`close`.
+    """
+
+    def __init__(self, folder: Path, runs: int):
+        self._parquet = ParquetStream(folder / "replicates.parquet", ROW_GROUP_ROWS)
+        self._csv = AtomicFile(folder / "replicates.csv") if runs <= CSV_MAX_ROWS else None
+
+    def write(self, replicates: pd.DataFrame) -> None:
+        self._parquet.write(replicates)
+        if self._csv is not None:
+            header = self._csv.file.tell() == 0
+            replicates.to_csv(self._csv.file, index=False, header=header, lineterminator="\n")
+
+    def close(self) -> None:
+        """Write the last rows and move both files into place."""
+        self._parquet.close()
+        if self._csv is not None:
+            self._csv.commit()
 
     def discard(self) -> None:
         """Drop both files (an interruption while writing)."""
-        for file in (self._parquet, self._csv):
-            if file is not None:
-                file.discard()
+        self._parquet.discard()
+        if self._csv is not None:
+            self._csv.discard()
 
     def __enter__(self) -> ReplicateWriter:
         return self
@@ -474,3 +526,29 @@ class ReplicateWriter:
             self.close()
         else:
             self.discard()
+
+
+SERIES = "series.parquet"
+"""The daily series of the replicates (only when a run asked for some; :mod:`sim.model.series`)."""
+
+SERIES_ROW_GROUP_ROWS = 1_000_000
+"""Rows per row group of ``series.parquet``: fixed, so the file does not depend on the chunk
+size."""
+
+
+def series_writer(folder: Path) -> ParquetStream:
+    """The writer of ``series.parquet``: the chunks' series tables, in replicate order."""
+    return ParquetStream(folder / SERIES, SERIES_ROW_GROUP_ROWS)
+
+
+def series_bytes(series: pd.DataFrame) -> int:
+    """The bytes ``series`` takes written as ``series.parquet`` is (measured in memory)."""
+    import io
+
+    buffer = io.BytesIO()
+    series.to_parquet(buffer, index=False, row_group_size=SERIES_ROW_GROUP_ROWS)
+    return buffer.tell()
+
+
+def read_series(folder: Path) -> pd.DataFrame:
+    return pd.read_parquet(folder / SERIES)

@@ -12,18 +12,20 @@ import sim
 
 
 def run_metadata(scenario, *, seed: int, runs: int, chunk_size: int, first_replicate: int,
-                 argv: list[str] | None) -> dict:
+                 argv: list[str] | None, series: tuple[str, ...] = ()) -> dict:
     """The ``metadata.json`` of a run (``kind: "run"``); ``overrides`` lists the scenario's
-    ``--set`` changes as given (``["trust.ukraine.russia=0.2"]``).
+    ``--set`` changes as given (``["trust.ukraine.russia=0.2"]``); ``series``, only when some
+    were asked for, the variables of ``series.parquet``.
 
     Args:
         scenario: the :class:`~sim.scenario.config.Scenario` simulated.
         argv: the command line that started the run, or None when called from Python.
     """
+    recorded = {"series": list(series)} if series else {}
     return experiment_metadata(
         "run", scenario={"stem": scenario.stem, "source": scenario.source},
         overrides=list(scenario.overrides), seed=seed, runs=runs,
-        first_replicate=first_replicate, chunk_size=chunk_size, argv=argv)
+        first_replicate=first_replicate, chunk_size=chunk_size, **recorded, argv=argv)
 
 
 def with_changes(title: str, metadata: dict) -> str:

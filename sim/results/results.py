@@ -31,8 +31,9 @@ class Results:
 
     def __init__(self, *, replicates: pd.DataFrame | None, daily: pd.DataFrame,
                  summary: pd.DataFrame, metadata: dict, scenario: dict,
-                 path: Path | None = None, ranges: pd.DataFrame | None = None):
-        self._replicates = replicates
+                 path: Path | None = None, ranges: pd.DataFrame | None = None,
+                 series: pd.DataFrame | None = None):
+        self._replicates, self._series = replicates, series
         self.daily, self.summary, self.metadata = daily, summary, metadata
         self.scenario, self.path, self.ranges = scenario, path, ranges
 
@@ -42,6 +43,29 @@ class Results:
         if self._replicates is None:
             self._replicates = files.read_replicates(self.path)
         return self._replicates
+
+    @property
+    def series_names(self) -> list[str]:
+        """The variables of the daily series recorded (empty if the run asked for none)."""
+        return list(self.metadata.get("series", []))
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """The daily series: ``replicate, day, variable, value``, one row per replicate,
+        variable and day, in that order (:mod:`sim.model.series`).
+
+        Raises:
+            UserError: the run recorded none (``series=`` in :func:`sim.simulate`,
+                ``--series`` in ``negsim run``).
+        """
+        if self._series is None:
+            if not self.series_names:
+                from sim.errors import UserError
+
+                raise UserError("this run recorded no daily series; ask for them with "
+                                "negsim run --series trust,ceasefire (or series= in sim.simulate)")
+            self._series = files.read_series(self.path)
+        return self._series
 
     @property
     def runs(self) -> int:
@@ -62,6 +86,9 @@ class Results:
             files.write_ranges(folder, self.ranges)
         with files.ReplicateWriter(folder, len(self.replicates)) as writer:
             writer.write(self.replicates)
+        if self.series_names:
+            with files.series_writer(folder) as writer:
+                writer.write(self.series)
         self.path = folder
         return folder
 

@@ -2,8 +2,9 @@
 
 Shipped scenarios come with negsim (``sim.scenarios``, the repository's ``scenarios/``);
 the user's own are the ``scenarios/*.yaml`` of the current folder, found first by name.
-Sweep files sit in the ``sweeps/`` folder of each. What is shipped and what is the user's
-is told by where the file is, never by its name: a user's ``istanbul-2025.yaml`` is theirs.
+Sweep files sit in the ``sweeps/`` folder of each, robust files in its ``robust/``. What is
+shipped and what is the user's is told by where the file is, never by its name: a user's
+``istanbul-2025.yaml`` is theirs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from sim.scenario.fields import field_doc
 from sim.scenario.loader import (
     load_scenario,
     load_scenario_dict,
+    local_robust,
     local_scenarios,
     local_sweeps,
     resolve_scenario,
+    shipped_robust,
     shipped_scenarios,
     shipped_sweeps,
 )
@@ -36,7 +39,7 @@ VALUES_MARKER = "# ---- values from {base}: uncomment a line (and the keys above
 
 
 class Entry(NamedTuple):
-    """One scenario or sweep file in the catalogue."""
+    """One scenario, sweep or robust file in the catalogue."""
 
     name: str
     where: Literal["shipped", "local"]
@@ -58,7 +61,12 @@ def scenario_catalogue() -> list[Entry]:
 
 def sweep_catalogue() -> list[Entry]:
     """The shipped sweep files, then the local ones (``./scenarios/sweeps/*.yaml``)."""
-    return _catalogue(shipped_sweeps(), local_sweeps(), _sweep_title)
+    return _catalogue(shipped_sweeps(), local_sweeps(), _file_title)
+
+
+def robust_catalogue() -> list[Entry]:
+    """The shipped robust files, then the local ones (``./scenarios/robust/*.yaml``)."""
+    return _catalogue(shipped_robust(), local_robust(), _file_title)
 
 
 def _catalogue(shipped: dict[str, FilePath], local: dict[str, FilePath],
@@ -78,7 +86,8 @@ def _title(path: FilePath) -> str:
     return " ".join(str(title).split()) if title else "(no title)"
 
 
-def _sweep_title(path: FilePath) -> str:
+def _file_title(path: FilePath) -> str:
+    """The title of a sweep or robust file (read as YAML only: its base is not loaded)."""
     try:
         title = read_file(path, str(path)).data.get("title")
     except ScenarioError as err:

@@ -140,8 +140,10 @@ def load_scenario_dict(path_or_name: str | os.PathLike,
 
 
 LOCAL_FOLDER = FilePath("scenarios")
-"""The user's own scenarios: ``scenarios/`` of the current folder (sweeps in its ``sweeps/``)."""
+"""The user's own scenarios: ``scenarios/`` of the current folder (sweeps in its ``sweeps/``,
+robust files in its ``robust/``)."""
 SWEEPS = "sweeps"
+ROBUST = "robust"
 
 
 def shipped_folder() -> FilePath:
@@ -168,6 +170,16 @@ def shipped_sweeps() -> dict[str, FilePath]:
 def local_sweeps() -> dict[str, FilePath]:
     """The sweep files in ``scenarios/sweeps/`` of the current folder, by name."""
     return _by_name(LOCAL_FOLDER / SWEEPS)
+
+
+def shipped_robust() -> dict[str, FilePath]:
+    """The robust files that come with negsim (``scenarios/robust/``), by name."""
+    return _by_name(shipped_folder() / ROBUST)
+
+
+def local_robust() -> dict[str, FilePath]:
+    """The robust files in ``scenarios/robust/`` of the current folder, by name."""
+    return _by_name(LOCAL_FOLDER / ROBUST)
 
 
 def _by_name(folder: FilePath) -> dict[str, FilePath]:

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario.loader import load_scenario, shipped_scenarios, shipped_sweeps
+from sim.scenario.loader import load_scenario, shipped_robust, shipped_scenarios, shipped_sweeps
 
 runner = CliRunner(env={"COLUMNS": "300"})  # wide enough that tables do not fold
 
@@ -69,9 +69,10 @@ def test_list_names_every_shipped_scenario_and_sweep():
     result = invoke("list")
     assert result.exit_code == 0
     for name in ("istanbul-2025", "putin-attends", "trump-joins", "us-monitoring",
-                 "trust-vs-monitoring", "baseline-sobol", "ceasefire-regions"):
+                 "trust-vs-monitoring", "baseline-sobol", "ceasefire-regions", "us-levers"):
         assert name in result.output
     assert "Sweeps (negsim sweep NAME)" in result.output
+    assert "Robust files (negsim robust NAME)" in result.output
 
 
 def test_list_tells_your_files_from_shipped_ones_by_where_they_are(tmp_path, monkeypatch):
@@ -81,19 +82,30 @@ def test_list_tells_your_files_from_shipped_ones_by_where_they_are(tmp_path, mon
         "extends: istanbul-2025\ntitle: My own Istanbul\n", encoding="utf-8")
     (tmp_path / "scenarios" / "sweeps" / "mine.yaml").write_text(
         "kind: sweep\ntitle: My sweep\n", encoding="utf-8")
+    (tmp_path / "scenarios" / "robust").mkdir()
+    (tmp_path / "scenarios" / "robust" / "levers.yaml").write_text(
+        "kind: robust\ntitle: My levers\n", encoding="utf-8")
+    (tmp_path / "scenarios" / "robust" / "us-levers.yaml").write_text(
+        "kind: robust\ntitle: My US levers\n", encoding="utf-8")
     table = listed_rows()
     assert ("istanbul-2025", "shipped", "Istanbul talks, 15 May 2025 (baseline)") in table
     assert ("istanbul-2025", "./scenarios", "My own Istanbul") in table  # same name, yours
     assert ("mine", "./scenarios/sweeps", "My sweep") in table
+    assert ("levers", "./scenarios/robust", "My levers") in table
+    assert ("us-levers", "./scenarios/robust", "My US levers") in table
+    assert ("us-levers", "shipped") in [row[:2] for row in table]
+    output = invoke("list").output
     assert ("scenarios/istanbul-2025.yaml comes first: negsim run istanbul-2025 uses it, not "
-            "the shipped one") in invoke("list").output
+            "the shipped one") in output
+    assert ("scenarios/robust/us-levers.yaml comes first: negsim robust us-levers uses it, "
+            "not the shipped one") in output
 
 
 def test_list_in_the_repository_lists_each_shipped_file_once_as_shipped(repo_root, monkeypatch):
     monkeypatch.chdir(repo_root)  # ./scenarios is the shipped folder itself
     table = listed_rows()
     assert {where for _, where, _ in table} == {"shipped"}
-    shipped = len(shipped_scenarios()) + len(shipped_sweeps())
+    shipped = len(shipped_scenarios()) + len(shipped_sweeps()) + len(shipped_robust())
     assert len({name for name, _, _ in table}) == len(table) == shipped
 
 

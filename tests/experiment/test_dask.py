@@ -59,6 +59,22 @@ def test_negsim_run_dask_writes_the_same_folder(cluster, tmp_path, monkeypatch):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def test_series_on_the_cluster_equal_the_local_ones_byte_for_byte(cluster, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["run", "istanbul-2025", "--runs", "2000", "--chunk-size", "600", "-q", "--no-plots",
+            "--series", "trust,ceasefire,violations"]
+    local = runner.invoke(app, [*args, "--out", "local"])
+    remote = runner.invoke(app, [*args, "--dask", cluster, "--out", "remote"])
+    assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
+    [a], [b] = (list((tmp_path / side / "istanbul-2025").iterdir())
+                for side in ("local", "remote"))
+    for name in ("series.parquet", "replicates.parquet", "daily.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert len(pd.read_parquet(b / "series.parquet")) == 2000 * 6 * 93
+
+
 SWEEP = """\
 kind: sweep
 base: istanbul-2025

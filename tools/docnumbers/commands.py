@@ -42,6 +42,8 @@ class Ran:
     command: str
     stdout: str
     folders: list[Path]
+    stderr: str = ""
+    """What it printed on the error stream (notes such as the size of --series)."""
 
     @property
     def folder(self) -> Path:
@@ -75,4 +77,4 @@ def negsim(command: str, workdir: Path, *extra: str) -> Ran:
         raise CommandFailed(f"`{command}` exited with {result.exit_code}: "
                             f"{result.output.strip() or result.exception!r}")
     folders = sorted(p.parent for p in here.rglob("metadata.json"))
-    return Ran(command, result.stdout, folders)
+    return Ran(command, result.stdout, folders, result.stderr)

@@ -1,5 +1,6 @@
-"""docs/experiments.md, "Why the differences are so precise": paired against independent
-interval widths, from the two ``negsim compare`` commands the page names.
+"""docs/experiments.md: "Why the differences are so precise", paired against independent
+interval widths, from the two ``negsim compare`` commands the page names; and the size of
+``series.parquet`` that ``negsim run --series`` estimates and writes.
 
 Each command is run as the page shows it (``--no-plots`` added; it changes no number), and
 the table is read from its ``differences.csv``: a width is the full 95% interval,
@@ -51,7 +52,35 @@ def generate(workdir: Path) -> Generated:
                all(0 < r < 1 for r in ratios))
     made.claim("experiments: Trump's confirmed attendance flips Putin's attendance in many "
                "histories (more than 20 points)", putin["diff"] > 0.2)
+    made.merge(_series(workdir))
     return made
+
+
+SERIES_COMMAND = "negsim run istanbul-2025 --series trust,ceasefire,violations"
+
+
+def _series(workdir: Path) -> Generated:
+    """What ``negsim run --series`` prints first (its estimate) and the file it writes."""
+    from sim.experiment.series import file_size
+
+    ran = negsim(SERIES_COMMAND, workdir, "--no-plots")
+    printed = ran.stderr.splitlines()[0]
+    estimate = _bytes(printed.removeprefix("series: about ").split(" for ")[0])
+    written = (ran.folder / "series.parquet").stat().st_size
+    made = Generated()
+    made.value("experiments.series.command", f"`{SERIES_COMMAND}`")
+    made.value("experiments.series.printed", f"`{printed}`")
+    made.value("experiments.series.size", file_size(written))
+    made.claim("experiments: the printed series estimate is within a factor 1.5 of the file",
+               1 / 1.5 <= estimate / written <= 1.5)
+    return made
+
+
+def _bytes(shown: str) -> float:
+    """``1.1 MB`` (as :func:`sim.experiment.run.file_size` writes it) in bytes."""
+    number, unit = shown.split()
+    scale = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[unit]
+    return float(number.replace(",", "")) * scale
 
 
 def _row(differences: pd.DataFrame, scenario: str, metric: str, category: str,
