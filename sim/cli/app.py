@@ -11,7 +11,6 @@ import gc
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -35,14 +34,14 @@ class OneLineErrors(TyperGroup):
         try:
             code = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                                 standalone_mode=False, **extra)
-        except (click.ClickException, typer.TyperException) as error:
+        except typer.TyperException as error:  # Typer's own click: usage errors and the like
             if error.format_message():  # empty when the help was shown (no arguments)
                 typer.echo(f"error: {error.format_message()}", err=True)
             code = error.exit_code
         except UserError as error:  # raised outside a command's own handling
             typer.echo(f"error: {error}", err=True)
             code = UserError.exit_code
-        except (click.Abort, typer.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt):
             typer.echo("interrupted", err=True)
             code = 130
         if standalone_mode:
