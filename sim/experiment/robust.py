@@ -34,6 +34,7 @@ from sim.experiment.design import Axis
 from sim.experiment.executor import Executor
 from sim.experiment.hooks import NO_HOOKS, RunHooks
 from sim.experiment.robustfile import RobustFile, read_robust_file
+from sim.scenario.loader import file_stem, find_experiment_file, shown_path
 from sim.scenario.problems import Problem, ScenarioError
 
 
@@ -79,38 +80,15 @@ def load_robust(path: str | os.PathLike) -> Robust:
         ScenarioError: every problem, ``file:line:col  field: message``.
     """
     path = resolve_robust(path)
-    spec, tree = read_robust_file(path, _shown(path))
+    spec, tree = read_robust_file(path, shown_path(path))
     base = sweeps.read_base(spec.base, path, tree)
-    return _checked(spec, tree, path.read_text(encoding="utf-8"), str(path), _stem(path), base)
+    return _checked(spec, tree, path.read_text(encoding="utf-8"), str(path), file_stem(path), base)
 
 
 def resolve_robust(path_or_name: str | os.PathLike) -> Path:
     """A robust file given as a path, or as the name of one in ``scenarios/robust/`` of the
-    current folder or shipped with negsim."""
-    from sim.scenario.loader import local_robust, shipped_robust
-    from sim.scenario.problems import did_you_mean
-
-    given = Path(path_or_name)
-    if given.is_file():
-        return given
-    if len(given.parts) == 1:
-        found = local_robust().get(_stem(given)) or shipped_robust().get(_stem(given))
-        if found is not None:
-            return found
-    shipped = list(shipped_robust())
-    hint = did_you_mean(given.stem, shipped)
-    raise UserError(f"cannot find the robust file '{given}'{hint or ';'} shipped robust "
-                    f"files: {', '.join(shipped)}")
-
-
-def _shown(path: Path) -> str:
-    """The path as messages show it: relative to the current folder when below it."""
-    relative = os.path.relpath(os.path.abspath(path))
-    return os.path.abspath(path) if relative.startswith("..") else relative
-
-
-def _stem(path: Path) -> str:
-    return path.stem if path.suffix in (".yaml", ".yml") else path.name
+    current folder or shipped with negsim (:func:`sim.scenario.loader.find_experiment_file`)."""
+    return find_experiment_file(path_or_name, "robust")
 
 
 def _checked(spec: RobustFile, tree, text: str, source: str, stem: str, base) -> Robust:

@@ -39,7 +39,7 @@ from sim.experiment.design import Axis, dimensions, point_count, points_table
 from sim.experiment.executor import Executor
 from sim.experiment.hooks import NO_HOOKS, RunHooks
 from sim.experiment.sweepfile import SweepFile, read_sweep_file
-from sim.scenario.loader import local_scenarios, local_sweeps, shipped_scenarios, shipped_sweeps
+from sim.scenario.loader import file_stem, find_experiment_file, shown_path
 from sim.scenario.problems import Problem, ScenarioError
 
 OVERRIDE_LABEL = "sweep"
@@ -86,40 +86,16 @@ def load_sweep(path: str | os.PathLike) -> Sweep:
         ScenarioError: every problem, ``file:line:col  field: message``.
     """
     path = resolve_sweep(path)
-    spec, tree = read_sweep_file(path, _shown(path))
+    spec, tree = read_sweep_file(path, shown_path(path))
     base = read_base(spec.base, path, tree)
     return _checked(spec, tree, path.read_text(encoding="utf-8"), str(path),
-                    _stem(path), base)
+                    file_stem(path), base)
 
 
 def resolve_sweep(path_or_name: str | os.PathLike) -> Path:
     """A sweep file given as a path, or as the name of one in ``scenarios/sweeps/`` of the
-    current folder or shipped with negsim."""
-    given = Path(path_or_name)
-    if given.is_file():
-        return given
-    if len(given.parts) == 1:
-        for found in (local_sweeps().get(_stem(given)), shipped_sweeps().get(_stem(given))):
-            if found is not None:
-                return found
-    from sim.scenario.problems import did_you_mean
-
-    if len(given.parts) == 1 and (_stem(given) in local_scenarios()
-                                  or _stem(given) in shipped_scenarios()):
-        raise UserError(f"'{given}' is a scenario, not a sweep: run it with negsim run {given}")
-    shipped = list(shipped_sweeps())
-    raise UserError(f"cannot find the sweep file '{given}'{did_you_mean(given.stem, shipped)}"
-                    f"{';' if not did_you_mean(given.stem, shipped) else ''} shipped sweeps: "
-                    f"{', '.join(shipped)}")
-
-
-def _shown(path: Path) -> str:
-    relative = os.path.relpath(os.path.abspath(path))
-    return os.path.abspath(path) if relative.startswith("..") else relative
-
-
-def _stem(path: Path) -> str:
-    return path.stem if path.suffix in (".yaml", ".yml") else path.name
+    current folder or shipped with negsim (:func:`sim.scenario.loader.find_experiment_file`)."""
+    return find_experiment_file(path_or_name, "sweep")
 
 
 def read_base(name: str, sweep_path: Path, tree):

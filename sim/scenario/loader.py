@@ -131,7 +131,7 @@ def load_scenario_dict(path_or_name: str | os.PathLike,
     """
     path = resolve_scenario(path_or_name)
     tree = _read_chain(path, [os.path.abspath(path)])
-    return ScenarioDict(tree, str(path_or_name), _stem(path)).with_overrides(overrides)
+    return ScenarioDict(tree, str(path_or_name), file_stem(path)).with_overrides(overrides)
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,6 +182,41 @@ def local_robust() -> dict[str, FilePath]:
     return _by_name(LOCAL_FOLDER / ROBUST)
 
 
+EXPERIMENT_FILES = {
+    "sweep": ("sweep file", "sweep", "sweeps", shipped_sweeps, local_sweeps),
+    "robust": ("robust file", "robust file", "robust files", shipped_robust, local_robust),
+}
+"""Per kind of experiment file: what messages call one (in full, and short), and several
+shipped ones; where they are."""
+
+
+def find_experiment_file(path_or_name: str | os.PathLike, kind: str) -> FilePath:
+    """A sweep or robust file (``kind``) given as a path, or as the name of one in
+    ``scenarios/sweeps/`` (``scenarios/robust/``) of the current folder, then shipped.
+
+    Raises:
+        UserError: no such file (naming the shipped ones, with did-you-mean), or the name of
+            a scenario (pointing at ``negsim run``).
+    """
+    from sim.errors import UserError
+
+    noun, short, plural, shipped, local = EXPERIMENT_FILES[kind]
+    given = FilePath(path_or_name)
+    if _is_file(given):
+        return given
+    if len(given.parts) == 1:
+        name = file_stem(given)
+        found = local().get(name) or shipped().get(name)
+        if found is not None:
+            return found
+        if name in local_scenarios() or name in shipped_scenarios():
+            raise UserError(f"'{given}' is a scenario, not a {short}: run it with negsim run "
+                            f"{given}")
+    names = list(shipped())
+    raise UserError(f"cannot find the {noun} '{given}'{did_you_mean(given.stem, names) or ';'} "
+                    f"shipped {plural}: {', '.join(names)}")
+
+
 def _by_name(folder: FilePath) -> dict[str, FilePath]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
@@ -201,7 +236,7 @@ def resolve_scenario(path_or_name: str | os.PathLike) -> FilePath:
                 if _is_file(inside) else "")
         raise ScenarioError([Problem(None, None, None, "", f"'{given}' is a folder; give a "
                                      f"scenario file or a scenario name{hint}")])
-    name = _stem(given) if _is_name(given) else None
+    name = file_stem(given) if _is_name(given) else None
     for candidates in (local_scenarios(), shipped_scenarios()):
         if name in candidates:
             return candidates[name]
@@ -246,11 +281,11 @@ def _is_name(path: FilePath) -> bool:
     return len(path.parts) == 1 and (path.suffix in SUFFIXES or not path.suffix)
 
 
-def _stem(path: FilePath) -> str:
+def file_stem(path: FilePath) -> str:
     return path.stem if path.suffix in SUFFIXES else path.name
 
 
-def _shown(path: FilePath) -> str:
+def shown_path(path: FilePath) -> str:
     """A file as messages show it: relative to the current folder when below it."""
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute)
@@ -265,10 +300,10 @@ def _shown(path: FilePath) -> str:
 def _read_chain(path: FilePath, chain: list[str]) -> Tree:
     """The file at `path` merged over the scenarios it extends; `chain` holds the absolute
     paths being read, to catch a cycle."""
-    tree = read_file(path, _shown(path))
+    tree = read_file(path, shown_path(path))
     if tree.data.get("kind") == "sweep":
         raise ScenarioError([Problem.at(tree.origin(("kind",)), "kind", (
-            f"this is a sweep file, not a scenario: run it with negsim sweep {_shown(path)}"))])
+            f"this is a sweep file, not a scenario: run it with negsim sweep {shown_path(path)}"))])
     if "extends" not in tree.data:
         return tree
     value, origin = tree.data.pop("extends"), tree.origins.pop(("extends",))
@@ -296,12 +331,12 @@ def _resolve_extends(value: object, child: FilePath, origin: Origin,
     # A local copy named like a shipped scenario may extend the shipped one: skip itself.
     found = next((c for c in existing if not c.samefile(child)), existing[0] if existing else None)
     if found is None:
-        hint = did_you_mean(_stem(FilePath(value)), [*_neighbours(child), *shipped_scenarios()])
+        hint = did_you_mean(file_stem(FilePath(value)), [*_neighbours(child), *shipped_scenarios()])
         fail(f"cannot find '{_printable(value)}': no such file next to this one, and no shipped "
              f"scenario of that name{hint}")
     if os.path.abspath(found) in chain:
-        loop = [_shown(FilePath(p)) for p in chain[chain.index(os.path.abspath(found)):]]
-        fail(f"'{_printable(value)}' makes a cycle: {' → '.join([*loop, _shown(found)])}")
+        loop = [shown_path(FilePath(p)) for p in chain[chain.index(os.path.abspath(found)):]]
+        fail(f"'{_printable(value)}' makes a cycle: {' → '.join([*loop, shown_path(found)])}")
     if len(chain) > MAX_EXTENDS:
         fail(f"more than {MAX_EXTENDS} scenarios extend one another")
     return found
@@ -313,8 +348,8 @@ def _extends_candidates(value: str, child: FilePath) -> list[FilePath]:
     if not wanted.suffix:
         candidates.append(child.parent / f"{value}.yaml")
     shipped = shipped_scenarios()
-    if _is_name(wanted) and _stem(wanted) in shipped:
-        candidates.append(shipped[_stem(wanted)])
+    if _is_name(wanted) and file_stem(wanted) in shipped:
+        candidates.append(shipped[file_stem(wanted)])
     return candidates
 
 

@@ -99,6 +99,8 @@ BAD: dict[str, dict[str, tuple[str, str]]] = {
                      "scenarios/robust/us-levers.yaml"),
         "a sweep file": ("sweep.yaml", "!sweep.yaml:2:1  kind: this is a sweep file, not a "
                          "robust file: run it with negsim sweep sweep.yaml"),
+        "a scenario's name": ("istanbul-2025", "'istanbul-2025' is a scenario, not a robust "
+                              "file: run it with negsim run istanbul-2025"),
     },
     paths.SWEEP_RESULTS.name: {
         "no such folder": ("nowhere", "'nowhere' does not exist"),
