@@ -421,7 +421,27 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
 # -- tables streamed into one Parquet file ------------------------------------------------
 
 
-class ParquetStream:
+class _KeptIfWhole:
+    """A writer as a context manager: its files are closed and moved into place when the block
+    ends normally, and discarded when it ends with an error or an interruption."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+class ParquetStream(_KeptIfWhole):
     """Tables appended in order into one Parquet file (atomically, on :meth:`close`).
 
     Rows are regrouped into row groups of ``row_group_rows``, so the bytes written do not
@@ -480,17 +500,8 @@ class ParquetStream:
     def discard(self) -> None:
         self.file.discard()
 
-    def __enter__(self) -> ParquetStream:
-        return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.discard()
-
-
-class ReplicateWriter:
+class ReplicateWriter(_KeptIfWhole):
     """Streams replicate tables, in replicate order, into ``replicates.parquet`` (row groups
     of :data:`ROW_GROUP_ROWS`) and ``replicates.csv`` when the run has at most
     :data:`CSV_MAX_ROWS` rows. Both files appear (atomically) on :meth:`close`.
@@ -517,15 +528,6 @@ class ReplicateWriter:
         self._parquet.discard()
         if self._csv is not None:
             self._csv.discard()
-
-    def __enter__(self) -> ReplicateWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.discard()
 
 
 SERIES = "series.parquet"
